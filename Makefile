@@ -1,0 +1,90 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# lac: Local Area Cloud device.
+#
+#   make                 module for KDIR + the ip plugin
+#   make demo            install what is missing, build, show a LAC in a VM
+#   make check           lint + build for every Debian kernel + selftests in a VM on each
+#   make lint            checkpatch --strict and sparse on the module sources
+#   make modules-all     the module for every kernel the VM tests use
+
+REPO := $(CURDIR)
+BUILD := $(REPO)/build
+export LAC_CACHE ?= /var/cache/lac
+
+# The running kernel's build dir, else the newest installed Debian headers.
+KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
+	 $(shell ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1))
+# Debian's 6.1 kernel.release holds the upstream version: use UTS_RELEASE.
+KREL = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' \
+	 $(1)/include/generated/utsrelease.h 2>/dev/null)
+
+# Kernels of the VM tests: 6.1 (bookworm) and 6.12 (bookworm-backports).
+TEST_KERNELS = $(shell cat $(LAC_CACHE)/kernels 2>/dev/null)
+
+MOD_SRCS := Kbuild lac_main.c lac_fdb.c lac_netlink.c lac.h lac_compat.h
+LINT_SRCS := lac_main.c lac_fdb.c lac_netlink.c lac.h lac_compat.h \
+	     include/uapi/linux/if_lac.h
+CHECKPATCH = $(LAC_CACHE)/linux-source-6.12/scripts/checkpatch.pl
+
+.PHONY: all module modules-all ip deps demo check lint checkpatch sparse \
+	selftests clean
+
+all: module ip
+
+# build_module KDIR OUTDIR [extra make args]: one kernel, its own tree of
+# links to the sources, so several kernels build side by side.
+define build_module
+	@test -d "$(1)" || { echo "no kernel headers at '$(1)': run scripts/install-deps.sh" >&2; exit 1; }
+	@mkdir -p $(2)
+	@for f in $(MOD_SRCS) include scripts; do ln -sfn $(REPO)/$$f $(2)/$$f; done
+	@$(MAKE) -s -C $(1) M=$(2) W=1 $(3) modules 2>&1 | tee $(2)/build.log
+	@! grep -E 'warning:|error:' $(2)/build.log
+	@test -f $(2)/lac.ko
+endef
+
+module:
+	$(call build_module,$(KDIR),$(BUILD)/$(call KREL,$(KDIR)))
+
+modules-all:
+	@test -n "$(TEST_KERNELS)" || { echo "no test kernels: run scripts/install-deps.sh" >&2; exit 1; }
+	@set -e; for k in $(TEST_KERNELS); do \
+		$(MAKE) -s --no-print-directory module KDIR=/usr/src/linux-headers-$$k; \
+		echo "built build/$$k/lac.ko"; \
+	done
+
+ip:
+	@$(MAKE) -s -C iproute2-patch O=$(BUILD)/ip
+
+deps:
+	@scripts/install-deps.sh
+
+demo: deps
+	@$(MAKE) -s --no-print-directory modules-all ip
+	@scripts/demo.sh
+
+lint: checkpatch sparse
+
+checkpatch:
+	@test -x $(CHECKPATCH) || { echo "no $(CHECKPATCH): run scripts/install-deps.sh" >&2; exit 1; }
+	@$(CHECKPATCH) --strict --no-tree --quiet --show-types -f $(LINT_SRCS)
+	@echo "checkpatch --strict: clean"
+
+# sparse (C=2: every file, not only the rebuilt ones) on each test kernel.
+sparse:
+	@set -e; for k in $(TEST_KERNELS); do \
+		d=$(BUILD)/sparse-$$k; mkdir -p $$d; \
+		for f in $(MOD_SRCS) include scripts; do ln -sfn $(REPO)/$$f $$d/$$f; done; \
+		$(MAKE) -s -C /usr/src/linux-headers-$$k M=$$d C=2 CHECK=sparse W=1 modules > $$d/sparse.log 2>&1 || \
+			{ cat $$d/sparse.log; exit 1; }; \
+		if grep -E 'warning|error' $$d/sparse.log; then exit 1; fi; \
+		echo "sparse ($$k): clean"; \
+	done
+
+check: deps
+	@$(MAKE) -s --no-print-directory lint
+	@$(MAKE) -s --no-print-directory modules-all ip
+	@scripts/check.sh $(TEST_KERNELS)
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * iplink_lac.c	Local Area Cloud (lac) device support
+ *
+ * A lac device is a VXLAN-like UDP tunnel, wire compatible with the
+ * vxvde:// plugin of vdeplug4: every member of a cloud joins a multicast
+ * group, frames to unknown destinations go to the group, and unicast
+ * peers are learned from the traffic.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <linux/if_lac.h>
+
+#include "rt_names.h"
+#include "utils.h"
+#include "ip_common.h"
+
+#define LAC_ATTRSET(attrs, type) (((attrs) & (1L << (type))) != 0)
+
+static void print_explain(FILE *f)
+{
+	fprintf(f,
+		"Usage: ... lac [ group ADDR ] [ vni VNI ] [ port PORT ]\n"
+		"		[ dev PHYS_DEV ] [ local ADDR ]\n"
+		"		[ ttl TTL ] [ ageing SECONDS ]\n"
+		"\n"
+		"Where:	ADDR	:= IP_ADDRESS\n"
+		"	VNI	:= 0-16777215\n"
+		"	PORT	:= 1-65535\n"
+		"	TTL	:= 1-255\n"
+		"	SECONDS	:= NUMBER\n"
+		"\n"
+		"Defaults: group %u.%u.%u.%u vni %u port %u ttl %u ageing %u\n",
+		(LAC_DEFAULT_GROUP >> 24) & 0xff,
+		(LAC_DEFAULT_GROUP >> 16) & 0xff,
+		(LAC_DEFAULT_GROUP >> 8) & 0xff,
+		LAC_DEFAULT_GROUP & 0xff,
+		LAC_DEFAULT_VNI, LAC_DEFAULT_PORT, LAC_DEFAULT_TTL,
+		LAC_DEFAULT_AGEING);
+}
+
+static void explain(void)
+{
+	print_explain(stderr);
+}
+
+static void check_duparg(__u64 *attrs, int type, const char *key,
+			 const char *argv)
+{
+	if (!LAC_ATTRSET(*attrs, type)) {
+		*attrs |= (1L << type);
+		return;
+	}
+	duparg2(key, argv);
+}
+
+static void lac_addattr_addr(struct nlmsghdr *n, const char *arg,
+			     int type4, int type6, const char *err)
+{
+	inet_prefix addr;
+
+	get_addr(&addr, arg, AF_UNSPEC);
+	if (addr.family == AF_INET)
+		addattr_l(n, 1024, type4, addr.data, addr.bytelen);
+	else if (addr.family == AF_INET6)
+		addattr_l(n, 1024, type6, addr.data, addr.bytelen);
+	else
+		invarg(err, arg);
+}
+
+/* Only what cannot be encoded is rejected here: the kernel validates the
+ * values (VNI range, port 0, multicast group, ...) and reports why.
+ */
+static int lac_parse_opt(struct link_util *lu, int argc, char **argv,
+			 struct nlmsghdr *n)
+{
+	__u64 attrs = 0;
+
+	while (argc > 0) {
+		if (strcmp(*argv, "group") == 0) {
+			NEXT_ARG();
+			check_duparg(&attrs, IFLA_LAC_GROUP, "group", *argv);
+			lac_addattr_addr(n, *argv, IFLA_LAC_GROUP,
+					 IFLA_LAC_GROUP6,
+					 "invalid group address");
+		} else if (strcmp(*argv, "vni") == 0) {
+			__u32 vni;
+
+			NEXT_ARG();
+			check_duparg(&attrs, IFLA_LAC_VNI, "vni", *argv);
+			if (get_u32(&vni, *argv, 0))
+				invarg("invalid vni", *argv);
+			addattr32(n, 1024, IFLA_LAC_VNI, vni);
+		} else if (strcmp(*argv, "port") == 0) {
+			__u16 port;
+
+			NEXT_ARG();
+			check_duparg(&attrs, IFLA_LAC_PORT, "port", *argv);
+			if (get_u16(&port, *argv, 0))
+				invarg("invalid port", *argv);
+			addattr16(n, 1024, IFLA_LAC_PORT, htons(port));
+		} else if (strcmp(*argv, "dev") == 0) {
+			unsigned int link;
+
+			NEXT_ARG();
+			check_duparg(&attrs, IFLA_LAC_LINK, "dev", *argv);
+			link = ll_name_to_index(*argv);
+			if (!link)
+				exit(nodev(*argv));
+			addattr32(n, 1024, IFLA_LAC_LINK, link);
+		} else if (strcmp(*argv, "local") == 0) {
+			NEXT_ARG();
+			check_duparg(&attrs, IFLA_LAC_LOCAL, "local", *argv);
+			lac_addattr_addr(n, *argv, IFLA_LAC_LOCAL,
+					 IFLA_LAC_LOCAL6,
+					 "invalid local address");
+		} else if (strcmp(*argv, "ttl") == 0) {
+			__u8 ttl;
+
+			NEXT_ARG();
+			check_duparg(&attrs, IFLA_LAC_TTL, "ttl", *argv);
+			if (get_u8(&ttl, *argv, 0))
+				invarg("invalid TTL", *argv);
+			addattr8(n, 1024, IFLA_LAC_TTL, ttl);
+		} else if (strcmp(*argv, "ageing") == 0) {
+			__u32 age;
+
+			NEXT_ARG();
+			check_duparg(&attrs, IFLA_LAC_AGEING, "ageing", *argv);
+			if (get_u32(&age, *argv, 0))
+				invarg("invalid ageing", *argv);
+			addattr32(n, 1024, IFLA_LAC_AGEING, age);
+		} else {
+			if (strcmp(*argv, "help") != 0)
+				fprintf(stderr, "lac: unknown command \"%s\"?\n",
+					*argv);
+			explain();
+			return -1;
+		}
+		argc--, argv++;
+	}
+
+	return 0;
+}
+
+static void lac_print_addr(const char *key, const char *fmt,
+			   struct rtattr *rta4, struct rtattr *rta6)
+{
+	if (rta4)
+		print_string(PRINT_ANY, key, fmt,
+			     format_host_rta(AF_INET, rta4));
+	else if (rta6)
+		print_string(PRINT_ANY, key, fmt,
+			     format_host_rta(AF_INET6, rta6));
+}
+
+static void lac_print_opt(struct link_util *lu, FILE *f, struct rtattr *tb[])
+{
+	if (!tb)
+		return;
+
+	lac_print_addr("group", "group %s ",
+		       tb[IFLA_LAC_GROUP], tb[IFLA_LAC_GROUP6]);
+
+	if (tb[IFLA_LAC_PORT])
+		print_uint(PRINT_ANY, "port", "port %u ",
+			   rta_getattr_be16(tb[IFLA_LAC_PORT]));
+
+	if (tb[IFLA_LAC_VNI])
+		print_uint(PRINT_ANY, "vni", "vni %u ",
+			   rta_getattr_u32(tb[IFLA_LAC_VNI]));
+
+	if (tb[IFLA_LAC_LOCAL_PORT])
+		print_uint(PRINT_ANY, "local_port", "localport %u ",
+			   rta_getattr_be16(tb[IFLA_LAC_LOCAL_PORT]));
+
+	if (tb[IFLA_LAC_LINK]) {
+		unsigned int link = rta_getattr_u32(tb[IFLA_LAC_LINK]);
+
+		if (link)
+			print_string(PRINT_ANY, "link", "dev %s ",
+				     ll_index_to_name(link));
+	}
+
+	lac_print_addr("local", "local %s ",
+		       tb[IFLA_LAC_LOCAL], tb[IFLA_LAC_LOCAL6]);
+
+	if (tb[IFLA_LAC_TTL])
+		print_uint(PRINT_ANY, "ttl", "ttl %u ",
+			   rta_getattr_u8(tb[IFLA_LAC_TTL]));
+
+	if (tb[IFLA_LAC_AGEING])
+		print_uint(PRINT_ANY, "ageing", "ageing %u ",
+			   rta_getattr_u32(tb[IFLA_LAC_AGEING]));
+}
+
+static void lac_print_help(struct link_util *lu, int argc, char **argv,
+			   FILE *f)
+{
+	print_explain(f);
+}
+
+struct link_util lac_link_util = {
+	.id		= "lac",
+	.maxattr	= IFLA_LAC_MAX,
+	.parse_opt	= lac_parse_opt,
+	.print_opt	= lac_print_opt,
+	.print_help	= lac_print_help,
+};

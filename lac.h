@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Local Area Cloud (lac): a virtual Ethernet spanning every host of a LAN,
+ * carried in UDP to an IP multicast group, wire compatible with VXVDE.
+ */
+#ifndef _LAC_H
+#define _LAC_H
+
+#include <linux/if_ether.h>
+#include <linux/in.h>
+#include <linux/netdevice.h>
+#include <linux/rhashtable-types.h>
+#include <linux/workqueue.h>
+#include <net/gro_cells.h>
+#include <net/udp.h>
+
+/*
+ * On the wire, after the UDP header: the VXLAN "I" flag and nothing else in
+ * the first word, the VNI in the top 24 bits of the second.  VXVDE compares
+ * all eight bytes, so lac sends and accepts exactly this and nothing else.
+ */
+struct lachdr {
+	__be32 flags;
+	__be32 vni;
+};
+
+#define LAC_HF_VNI	cpu_to_be32(0x08000000)
+#define LAC_HLEN	(sizeof(struct udphdr) + sizeof(struct lachdr))
+/* Outer IPv4 + UDP + lac + inner Ethernet header. */
+#define LAC_HEADROOM4	(sizeof(struct iphdr) + LAC_HLEN + ETH_HLEN)
+
+/* An endpoint on the underlay: where frames for a MAC are sent. */
+struct lac_remote {
+	__be32 ip4;
+	__be16 port;
+};
+
+struct lac_config {
+	__be32 group;
+	__be32 local;		/* 0: chosen by routing */
+	__be16 port;		/* UDP port of the group */
+	u32 vni;
+	int link;		/* underlay ifindex, 0: any */
+	u8 ttl;
+	u32 ageing;		/* seconds, 0: learned entries never expire */
+};
+
+/* Per network namespace: the lac devices whose sockets live there. */
+struct lac_net {
+	struct list_head devices;
+};
+
+struct lac_dev {
+	struct net_device *dev;
+	struct net *net;		/* where the sockets are (link netns) */
+	struct list_head next;		/* in lac_net->devices, under RTNL */
+	struct lac_config cfg;
+	struct lachdr hdr;		/* sent, and the only one accepted */
+
+	struct socket __rcu *usock;	/* own unicast port: tx and rx */
+	struct socket *gsock;		/* group:port, shared; rx only */
+	__be16 local_port;		/* port of usock, 0 while down */
+
+	struct gro_cells gro_cells;
+
+	struct rhashtable fdb;
+	spinlock_t fdb_lock;		/* serialises FDB changes */
+	struct delayed_work ageing_work;
+};
+
+extern unsigned int lac_net_id;
+
+/* lac_main.c */
+void lac_setup(struct net_device *dev);
+void lac_set_header(struct lac_dev *lac);
+int lac_configure(struct lac_dev *lac, struct net *net, bool mtu_given,
+		  struct netlink_ext_ack *extack);
+
+/* lac_fdb.c */
+struct lac_fdb;
+
+int lac_fdb_init(struct lac_dev *lac);
+void lac_fdb_destroy(struct lac_dev *lac);
+bool lac_fdb_lookup_remote(struct lac_dev *lac, const u8 *mac,
+			   struct lac_remote *remote);
+void lac_fdb_learn(struct lac_dev *lac, const u8 *mac,
+		   const struct lac_remote *from);
+void lac_fdb_forget_remote(struct lac_dev *lac, const struct lac_remote *from);
+void lac_fdb_flush(struct lac_dev *lac);
+void lac_fdb_ageing_start(struct lac_dev *lac);
+void lac_fdb_ageing_stop(struct lac_dev *lac);
+int lac_fdb_dump(struct sk_buff *skb, struct netlink_callback *cb,
+		 struct net_device *dev, struct net_device *filter_dev,
+		 int *idx);
+
+/* lac_netlink.c */
+extern struct rtnl_link_ops lac_link_ops;
+
+#endif /* _LAC_H */

@@ -1,0 +1,646 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lac: Local Area Cloud device.
+ *
+ * Each lac device is one endpoint of a LAN-wide virtual Ethernet.  Frames go
+ * as UDP to an IP multicast group, or straight to the IP and port a MAC was
+ * learned from; every datagram leaves from the device's own unicast port.
+ * This is the wire protocol of VXVDE (vdeplug4's vxvde:// plugin).
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/etherdevice.h>
+#include <linux/ethtool.h>
+#include <linux/igmp.h>
+#include <linux/module.h>
+#include <linux/rtnetlink.h>
+#include <net/dst.h>
+#include <net/inet_sock.h>
+#include <net/ip_tunnels.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+#include <net/route.h>
+#include <net/rtnetlink.h>
+#include <net/udp_tunnel.h>
+
+#include "lac.h"
+#include "lac_compat.h"
+
+unsigned int lac_net_id __read_mostly;
+
+static const struct device_type lac_type = {
+	.name = "lac",
+};
+
+static void lac_remote_from_skb(const struct sk_buff *skb,
+				struct lac_remote *from)
+{
+	from->ip4 = ip_hdr(skb)->saddr;
+	from->port = udp_hdr(skb)->source;
+}
+
+/*
+ * Our own multicast datagrams come back through multicast loopback: they
+ * are the ones from our unicast port and one of our addresses.
+ */
+static bool lac_is_own_echo(const struct lac_dev *lac,
+			    const struct lac_remote *from)
+{
+	if (from->port != READ_ONCE(lac->local_port))
+		return false;
+	if (lac->cfg.local)
+		return from->ip4 == lac->cfg.local;
+	return inet_addr_type(lac->net, from->ip4) == RTN_LOCAL;
+}
+
+static void lac_rx_drop(struct lac_dev *lac, struct sk_buff *skb)
+{
+	dev_core_stats_rx_dropped_inc(lac->dev);
+	kfree_skb(skb);
+}
+
+static void lac_rx_length_error(struct lac_dev *lac, struct sk_buff *skb)
+{
+	DEV_STATS_INC(lac->dev, rx_length_errors);
+	DEV_STATS_INC(lac->dev, rx_errors);
+	kfree_skb(skb);
+}
+
+/* Decapsulate one frame, learn its source and hand it to the stack. */
+static void lac_rx_frame(struct lac_dev *lac, struct sk_buff *skb,
+			 const struct lac_remote *from)
+{
+	const struct ethhdr *eth;
+
+	if (__iptunnel_pull_header(skb, LAC_HLEN, htons(ETH_P_TEB), false,
+				   !net_eq(lac->net, dev_net(lac->dev)))) {
+		lac_rx_drop(lac, skb);
+		return;
+	}
+
+	skb_reset_mac_header(skb);
+	skb->protocol = eth_type_trans(skb, lac->dev);
+	skb_postpull_rcsum(skb, eth_hdr(skb), ETH_HLEN);
+	eth = eth_hdr(skb);
+
+	/* Our own MAC from elsewhere: a loop, or a clash; never deliver it. */
+	if (ether_addr_equal(eth->h_source, lac->dev->dev_addr)) {
+		lac_rx_drop(lac, skb);
+		return;
+	}
+
+	if (is_valid_ether_addr(eth->h_source))
+		lac_fdb_learn(lac, eth->h_source, from);
+
+	skb_reset_network_header(skb);
+	if (!pskb_inet_may_pull(skb)) {
+		lac_rx_length_error(lac, skb);
+		return;
+	}
+
+	dev_sw_netstats_rx_add(lac->dev, skb->len);
+	gro_cells_receive(&lac->gro_cells, skb);
+}
+
+/*
+ * encap_rcv of both sockets, called with skb->data at the UDP header and
+ * the UDP checksum already verified.  Always consumes the skb.
+ */
+static int lac_udp_encap_recv(struct sock *sk, struct sk_buff *skb)
+{
+	const struct lachdr *lh;
+	struct lac_remote from;
+	struct lac_dev *lac;
+
+	lac = rcu_dereference_sk_user_data(sk);
+	if (!lac)
+		goto drop;
+
+	if (!pskb_may_pull(skb, LAC_HLEN))
+		goto drop;
+
+	/* Other VNIs share the group: not ours, and not an error. */
+	lh = (const struct lachdr *)(udp_hdr(skb) + 1);
+	if (lh->flags != LAC_HF_VNI || lh->vni != lac->hdr.vni)
+		goto drop;
+
+	lac_remote_from_skb(skb, &from);
+
+	if (skb->len == LAC_HLEN) {
+		lac_fdb_forget_remote(lac, &from);
+		consume_skb(skb);
+		return 0;
+	}
+
+	if (lac_is_own_echo(lac, &from)) {
+		consume_skb(skb);
+		return 0;
+	}
+
+	if (skb->len < LAC_HLEN + ETH_HLEN) {
+		lac_rx_length_error(lac, skb);
+		return 0;
+	}
+
+	lac_rx_frame(lac, skb, &from);
+	return 0;
+
+drop:
+	kfree_skb(skb);
+	return 0;
+}
+
+static struct rtable *lac_route4(struct lac_dev *lac, struct sk_buff *skb,
+				 const struct lac_remote *dst,
+				 struct flowi4 *fl4)
+{
+	struct rtable *rt;
+
+	memset(fl4, 0, sizeof(*fl4));
+	fl4->daddr = dst->ip4;
+	fl4->saddr = lac->cfg.local;
+	fl4->flowi4_proto = IPPROTO_UDP;
+	fl4->flowi4_mark = skb->mark;
+	fl4->fl4_sport = READ_ONCE(lac->local_port);
+	fl4->fl4_dport = dst->port;
+	/* As IP_MULTICAST_IF in VXVDE: dev picks the interface of the group. */
+	if (ipv4_is_multicast(dst->ip4))
+		fl4->flowi4_oif = lac->cfg.link;
+
+	rt = ip_route_output_key(lac->net, fl4);
+	if (IS_ERR(rt))
+		return rt;
+
+	if (rt->dst.dev == lac->dev) {
+		ip_rt_put(rt);
+		return ERR_PTR(-ELOOP);
+	}
+	return rt;
+}
+
+/* Encapsulate skb (starting at its Ethernet header) and send it to dst. */
+static void lac_xmit_to(struct lac_dev *lac, struct sk_buff *skb,
+			const struct lac_remote *dst)
+{
+	struct net_device *dev = lac->dev;
+	struct lachdr *lh;
+	struct socket *sock;
+	struct flowi4 fl4;
+	struct rtable *rt;
+	int headroom;
+
+	sock = rcu_dereference(lac->usock);
+	if (unlikely(!sock))
+		goto drop;
+
+	rt = lac_route4(lac, skb, dst, &fl4);
+	if (IS_ERR(rt)) {
+		DEV_STATS_INC(dev, tx_carrier_errors);
+		goto error;
+	}
+
+	headroom = LL_RESERVED_SPACE(rt->dst.dev) + rt->dst.header_len +
+		   sizeof(struct iphdr) + LAC_HLEN;
+	if (skb_cow_head(skb, headroom) ||
+	    iptunnel_handle_offloads(skb, SKB_GSO_UDP_TUNNEL_CSUM)) {
+		ip_rt_put(rt);
+		goto drop;
+	}
+
+	lh = __skb_push(skb, sizeof(*lh));
+	*lh = lac->hdr;
+	skb_set_inner_protocol(skb, htons(ETH_P_TEB));
+
+	udp_tunnel_xmit_skb(rt, sock->sk, skb, fl4.saddr, dst->ip4, 0,
+			    READ_ONCE(lac->cfg.ttl), 0, fl4.fl4_sport, dst->port,
+			    !net_eq(lac->net, dev_net(dev)), false);
+	return;
+
+error:
+	DEV_STATS_INC(dev, tx_errors);
+	kfree_skb(skb);
+	return;
+drop:
+	DEV_STATS_INC(dev, tx_dropped);
+	kfree_skb(skb);
+}
+
+static void lac_group_remote(const struct lac_dev *lac,
+			     struct lac_remote *remote)
+{
+	remote->ip4 = lac->cfg.group;
+	remote->port = lac->cfg.port;
+}
+
+static netdev_tx_t lac_start_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct lac_dev *lac = netdev_priv(dev);
+	struct lac_remote dst;
+	const u8 *dest;
+
+	if (unlikely(!pskb_may_pull(skb, ETH_HLEN))) {
+		DEV_STATS_INC(dev, tx_dropped);
+		kfree_skb(skb);
+		return NETDEV_TX_OK;
+	}
+
+	rcu_read_lock();
+	dest = eth_hdr(skb)->h_dest;
+	if (is_multicast_ether_addr(dest) ||
+	    !lac_fdb_lookup_remote(lac, dest, &dst))
+		lac_group_remote(lac, &dst);
+	lac_xmit_to(lac, skb, &dst);
+	rcu_read_unlock();
+
+	return NETDEV_TX_OK;
+}
+
+/* The leave message: the bare header, so peers forget us at once. */
+static void lac_send_leave(struct lac_dev *lac)
+{
+	struct lac_remote group;
+	struct sk_buff *skb;
+	int headroom;
+
+	headroom = LL_MAX_HEADER + sizeof(struct iphdr) + LAC_HLEN;
+	skb = alloc_skb(headroom, GFP_KERNEL);
+	if (!skb)
+		return;
+
+	/* No skb->dev: a control message does not count as a sent frame. */
+	skb_reserve(skb, headroom);
+	skb_reset_mac_header(skb);
+	skb_reset_network_header(skb);
+	skb->protocol = htons(ETH_P_TEB);
+	lac_group_remote(lac, &group);
+
+	rcu_read_lock();
+	lac_xmit_to(lac, skb, &group);
+	rcu_read_unlock();
+}
+
+static struct socket *lac_sock_create(struct lac_dev *lac, __be32 addr,
+				      __be16 port, bool shared)
+{
+	struct sockaddr_in sin = {
+		.sin_family = AF_INET,
+		.sin_addr.s_addr = addr,
+		.sin_port = port,
+	};
+	struct socket *sock;
+	int err;
+
+	err = sock_create_kern(lac->net, AF_INET, SOCK_DGRAM, IPPROTO_UDP,
+			       &sock);
+	if (err)
+		return ERR_PTR(err);
+
+	/* SO_REUSEADDR: other lac devices and vxvde processes share group:port */
+	if (shared)
+		sock->sk->sk_reuse = SK_CAN_REUSE;
+
+	err = kernel_bind(sock, (struct sockaddr *)&sin, sizeof(sin));
+	if (err) {
+		sock_release(sock);
+		return ERR_PTR(err);
+	}
+	return sock;
+}
+
+static void lac_sock_enable_rx(struct lac_dev *lac, struct socket *sock)
+{
+	struct udp_tunnel_sock_cfg cfg = {
+		.sk_user_data = lac,
+		.encap_type = 1,
+		.encap_rcv = lac_udp_encap_recv,
+	};
+
+	setup_udp_tunnel_sock(lac->net, sock, &cfg);
+}
+
+static int lac_group_join(struct lac_dev *lac, struct socket *sock, bool join)
+{
+	struct ip_mreqn mreq = {
+		.imr_multiaddr.s_addr = lac->cfg.group,
+		.imr_ifindex = lac->cfg.link,
+	};
+	struct sock *sk = sock->sk;
+	int err;
+
+	lock_sock(sk);
+	if (join)
+		err = ip_mc_join_group(sk, &mreq);
+	else
+		err = ip_mc_leave_group(sk, &mreq);
+	release_sock(sk);
+	return err;
+}
+
+/*
+ * The group socket must have left the group before it is released: the
+ * release would otherwise take RTNL, which we hold.
+ */
+static void lac_socks_release(struct lac_dev *lac)
+{
+	struct socket *usock = rtnl_dereference(lac->usock);
+
+	RCU_INIT_POINTER(lac->usock, NULL);
+	WRITE_ONCE(lac->local_port, 0);
+	if (lac->gsock) {
+		lac_group_join(lac, lac->gsock, false);
+		udp_tunnel_sock_release(lac->gsock);
+		lac->gsock = NULL;
+	}
+	if (usock)
+		udp_tunnel_sock_release(usock);
+}
+
+static int lac_socks_open(struct lac_dev *lac)
+{
+	struct socket *usock, *gsock;
+	int err;
+
+	usock = lac_sock_create(lac, lac->cfg.local, 0, false);
+	if (IS_ERR(usock))
+		return PTR_ERR(usock);
+
+	gsock = lac_sock_create(lac, lac->cfg.group, lac->cfg.port, true);
+	if (IS_ERR(gsock)) {
+		sock_release(usock);
+		return PTR_ERR(gsock);
+	}
+
+	err = lac_group_join(lac, gsock, true);
+	if (err) {
+		sock_release(gsock);
+		sock_release(usock);
+		return err;
+	}
+
+	/* Before rx starts: the echo filter needs the port. */
+	WRITE_ONCE(lac->local_port, inet_sk(usock->sk)->inet_sport);
+	lac_sock_enable_rx(lac, usock);
+	lac_sock_enable_rx(lac, gsock);
+	lac->gsock = gsock;
+	rcu_assign_pointer(lac->usock, usock);
+	return 0;
+}
+
+static int lac_open(struct net_device *dev)
+{
+	struct lac_dev *lac = netdev_priv(dev);
+	int err;
+
+	err = lac_socks_open(lac);
+	if (err) {
+		netdev_err(dev, "cannot open UDP sockets: %d\n", err);
+		return err;
+	}
+
+	lac_fdb_ageing_start(lac);
+	return 0;
+}
+
+static int lac_stop(struct net_device *dev)
+{
+	struct lac_dev *lac = netdev_priv(dev);
+
+	lac_send_leave(lac);
+	lac_fdb_ageing_stop(lac);
+	lac_socks_release(lac);
+	lac_fdb_flush(lac);
+	return 0;
+}
+
+static int lac_init(struct net_device *dev)
+{
+	struct lac_dev *lac = netdev_priv(dev);
+	int err;
+
+	err = gro_cells_init(&lac->gro_cells, dev);
+	if (err)
+		return err;
+
+	err = lac_fdb_init(lac);
+	if (err) {
+		gro_cells_destroy(&lac->gro_cells);
+		return err;
+	}
+	return 0;
+}
+
+static void lac_uninit(struct net_device *dev)
+{
+	struct lac_dev *lac = netdev_priv(dev);
+
+	gro_cells_destroy(&lac->gro_cells);
+	lac_fdb_destroy(lac);
+}
+
+static int lac_max_mtu(const struct lac_dev *lac)
+{
+	struct net_device *lower;
+
+	if (!lac->cfg.link)
+		return ETH_MAX_MTU - LAC_HEADROOM4;
+
+	lower = __dev_get_by_index(lac->net, lac->cfg.link);
+	if (!lower)
+		return ETH_MAX_MTU - LAC_HEADROOM4;
+	return lower->mtu - LAC_HEADROOM4;
+}
+
+static int lac_change_mtu(struct net_device *dev, int new_mtu)
+{
+	struct lac_dev *lac = netdev_priv(dev);
+
+	if (new_mtu > lac_max_mtu(lac))
+		return -EINVAL;
+
+	WRITE_ONCE(dev->mtu, new_mtu);
+	return 0;
+}
+
+static const struct net_device_ops lac_netdev_ops = {
+	.ndo_init		= lac_init,
+	.ndo_uninit		= lac_uninit,
+	.ndo_open		= lac_open,
+	.ndo_stop		= lac_stop,
+	.ndo_start_xmit		= lac_start_xmit,
+	.ndo_get_stats64	= dev_get_tstats64,
+	.ndo_change_mtu		= lac_change_mtu,
+	.ndo_set_mac_address	= eth_mac_addr,
+	.ndo_validate_addr	= eth_validate_addr,
+	.ndo_fdb_dump		= lac_fdb_dump,
+};
+
+static void lac_get_drvinfo(struct net_device *dev,
+			    struct ethtool_drvinfo *drvinfo)
+{
+	strscpy(drvinfo->driver, KBUILD_MODNAME, sizeof(drvinfo->driver));
+}
+
+static const struct ethtool_ops lac_ethtool_ops = {
+	.get_drvinfo	= lac_get_drvinfo,
+	.get_link	= ethtool_op_get_link,
+};
+
+void lac_setup(struct net_device *dev)
+{
+	struct lac_dev *lac = netdev_priv(dev);
+
+	ether_setup(dev);
+	eth_hw_addr_random(dev);
+
+	dev->netdev_ops = &lac_netdev_ops;
+	dev->ethtool_ops = &lac_ethtool_ops;
+	dev->needs_free_netdev = true;
+	SET_NETDEV_DEVTYPE(dev, &lac_type);
+
+	dev->features |= NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_FRAGLIST |
+			 NETIF_F_RXCSUM | NETIF_F_GSO_SOFTWARE;
+	dev->hw_features |= NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_FRAGLIST |
+			    NETIF_F_RXCSUM | NETIF_F_GSO_SOFTWARE;
+	dev->vlan_features = dev->features;
+	netif_keep_dst(dev);
+	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
+	dev->priv_flags |= IFF_NO_QUEUE | IFF_LIVE_ADDR_CHANGE;
+	lac_compat_set_lltx(dev);
+	dev->pcpu_stat_type = NETDEV_PCPU_STAT_TSTATS;
+
+	dev->min_mtu = ETH_MIN_MTU;
+	dev->max_mtu = ETH_MAX_MTU - LAC_HEADROOM4;
+
+	lac->dev = dev;
+	INIT_LIST_HEAD(&lac->next);
+}
+
+void lac_set_header(struct lac_dev *lac)
+{
+	lac->hdr.flags = LAC_HF_VNI;
+	lac->hdr.vni = cpu_to_be32(lac->cfg.vni << 8);
+}
+
+/* Apply lac->cfg to a device not yet registered. */
+int lac_configure(struct lac_dev *lac, struct net *net, bool mtu_given,
+		  struct netlink_ext_ack *extack)
+{
+	struct net_device *dev = lac->dev;
+
+	lac->net = net;
+	lac_set_header(lac);
+
+	if (!mtu_given) {
+		/* Without an underlay device, leave room for a 1500 one. */
+		if (lac->cfg.link)
+			dev->mtu = lac_max_mtu(lac);
+		else
+			dev->mtu = ETH_DATA_LEN - LAC_HEADROOM4;
+	}
+	if (dev->mtu > lac_max_mtu(lac)) {
+		NL_SET_ERR_MSG(extack, "MTU too large for the underlay device");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* The underlay device goes away: so do the lac devices bound to it. */
+static void lac_lower_unregister(struct net_device *lower,
+				 struct list_head *kill)
+{
+	struct lac_net *ln = net_generic(dev_net(lower), lac_net_id);
+	struct lac_dev *lac, *next;
+
+	list_for_each_entry_safe(lac, next, &ln->devices, next) {
+		if (lac->cfg.link == lower->ifindex)
+			lac_link_ops.dellink(lac->dev, kill);
+	}
+}
+
+static int lac_netdevice_event(struct notifier_block *nb,
+			       unsigned long event, void *ptr)
+{
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+	LIST_HEAD(kill);
+
+	if (event == NETDEV_UNREGISTER) {
+		lac_lower_unregister(dev, &kill);
+		unregister_netdevice_many(&kill);
+	}
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block lac_notifier_block __read_mostly = {
+	.notifier_call = lac_netdevice_event,
+};
+
+static int __net_init lac_init_net(struct net *net)
+{
+	struct lac_net *ln = net_generic(net, lac_net_id);
+
+	INIT_LIST_HEAD(&ln->devices);
+	return 0;
+}
+
+/* A dying netns takes with it the lac devices whose sockets it holds. */
+static void __net_exit lac_exit_batch_rtnl(struct list_head *net_list,
+					   struct list_head *kill)
+{
+	struct lac_dev *lac, *next;
+	struct lac_net *ln;
+	struct net *net;
+
+	ASSERT_RTNL();
+	list_for_each_entry(net, net_list, exit_list) {
+		ln = net_generic(net, lac_net_id);
+		list_for_each_entry_safe(lac, next, &ln->devices, next)
+			lac_link_ops.dellink(lac->dev, kill);
+	}
+}
+
+static struct pernet_operations lac_net_ops = {
+	.init = lac_init_net,
+	.exit_batch_rtnl = lac_exit_batch_rtnl,
+	.id = &lac_net_id,
+	.size = sizeof(struct lac_net),
+};
+
+static int __init lac_init_module(void)
+{
+	int err;
+
+	err = register_pernet_subsys(&lac_net_ops);
+	if (err)
+		return err;
+
+	err = register_netdevice_notifier(&lac_notifier_block);
+	if (err)
+		goto err_notifier;
+
+	err = rtnl_link_register(&lac_link_ops);
+	if (err)
+		goto err_link;
+
+	return 0;
+
+err_link:
+	unregister_netdevice_notifier(&lac_notifier_block);
+err_notifier:
+	unregister_pernet_subsys(&lac_net_ops);
+	return err;
+}
+module_init(lac_init_module);
+
+static void __exit lac_cleanup_module(void)
+{
+	rtnl_link_unregister(&lac_link_ops);
+	unregister_netdevice_notifier(&lac_notifier_block);
+	unregister_pernet_subsys(&lac_net_ops);
+}
+module_exit(lac_cleanup_module);
+
+MODULE_LICENSE("GPL");
+MODULE_AUTHOR("lac developers");
+MODULE_DESCRIPTION("Local Area Cloud: a LAN-wide virtual Ethernet over UDP multicast, VXVDE compatible");
+MODULE_ALIAS_RTNL_LINK("lac");

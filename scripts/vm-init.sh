@@ -1,0 +1,94 @@
+#!/bin/busybox sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# /init of the lac test VM.  scripts/vm-run.sh copies this file into a small
+# busybox initramfs; it is not meant to be run on a host.
+#
+# It loads the modules listed in /modules.list (virtio and 9p), mounts the
+# host root read-only (9p tag "hostroot") on /newroot with writable tmpfs
+# on /tmp, /var/tmp and /run, mounts the per-run share (9p tag "lacvm",
+# writable) on /run/lac-vm, and runs /run/lac-vm/job.sh chrooted into the
+# host root with its output on /dev/ttyS1.  The exit status of job.sh is
+# written to /run/lac-vm/rc, then the VM powers off.
+
+R=/newroot
+SHARE=$R/run/lac-vm
+P9="trans=virtio,version=9p2000.L,msize=512000"
+
+/bin/busybox mkdir -p /bin /sbin /usr/bin /usr/sbin
+/bin/busybox --install -s
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+
+log() { echo "vm-init: $*"; }
+
+halt_vm() {
+	sync
+	poweroff -f
+	echo o > /proc/sysrq-trigger
+	sleep 10
+}
+
+die() {
+	log "FATAL: $*"
+	halt_vm
+}
+
+load_modules() {
+	local m
+
+	for m in $(cat /modules.list); do
+		insmod "/lib/modules/$m" || die "insmod $m failed"
+	done
+}
+
+# tmpfs on $R/$1 unless it is a symlink (/var/run -> /run on Debian).
+tmpfs_on() {
+	[ -L "$R/$1" ] && return 0
+	mount -t tmpfs -o "mode=${2:-1777}" tmpfs "$R/$1" || die "tmpfs on /$1"
+}
+
+mount_root() {
+	mount -t 9p -o "ro,$P9" hostroot "$R" || die "cannot mount the host root"
+	tmpfs_on tmp
+	tmpfs_on var/tmp
+	tmpfs_on run 0755
+	mkdir -p "$SHARE"
+	mount -t 9p -o "rw,$P9" lacvm "$SHARE" || die "cannot mount the run share"
+
+	mount -t proc proc "$R/proc"
+	mount -t sysfs sysfs "$R/sys"
+	mount -t devtmpfs devtmpfs "$R/dev"
+	mkdir -p "$R/dev/pts" "$R/dev/shm"
+	mount -t devpts -o gid=5,mode=620,ptmxmode=666 devpts "$R/dev/pts"
+	mount -t tmpfs -o mode=1777 tmpfs "$R/dev/shm"
+	mount -t debugfs debugfs "$R/sys/kernel/debug" 2>/dev/null
+	mount -t cgroup2 cgroup2 "$R/sys/fs/cgroup" 2>/dev/null
+	ln -sf /proc/self/fd "$R/dev/fd"
+	ln -sf /proc/self/fd/0 "$R/dev/stdin"
+	ln -sf /proc/self/fd/1 "$R/dev/stdout"
+	ln -sf /proc/self/fd/2 "$R/dev/stderr"
+}
+
+# Kill what the job left behind, then wait until ttyS1 has sent everything
+# (stty sets the attributes with TCSADRAIN).
+finish_output() {
+	kill -TERM -1 2>/dev/null
+	sleep 0.2
+	kill -KILL -1 2>/dev/null
+	stty -F /dev/ttyS1 -opost -echo
+}
+
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+load_modules
+mount_root
+hostname lac-vm
+# Raw output: no \n -> \r\n translation on the job's channel.
+stty -F /dev/ttyS1 -opost -echo
+
+chroot "$R" /bin/sh /run/lac-vm/job.sh </dev/null >/dev/ttyS1 2>&1
+rc=$?
+finish_output
+echo "$rc" > "$SHARE/rc.tmp" && mv "$SHARE/rc.tmp" "$SHARE/rc"
+halt_vm

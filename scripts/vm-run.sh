@@ -1,0 +1,285 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Run a command inside a throw-away qemu (TCG) VM booted on a Debian kernel,
+# with the host root shared read-only over 9p and the lac module loaded.
+#
+# usage: scripts/vm-run.sh [-k KERNEL] [-t TIMEOUT_S] [-m MEM_MB] [-M 'mod ...']
+#                          [-c] -- CMD [ARGS...]
+#
+#   -k KERNEL  6.1, 6.12 (default) or a full ABI string (/boot/vmlinuz-ABI)
+#   -t SECS    kill the VM after SECS seconds (default 600); exit status 124
+#   -m MB      guest memory (default 2048)
+#   -M MODS    extra modules to modprobe before lac.ko is loaded
+#   -c         show the kernel console live (on stderr)
+#
+# CMD runs with /bin/sh in the caller's working directory (the host root is
+# the guest's root, read-only; /tmp, /var/tmp and /run are tmpfs).  Several
+# arguments are run as one command (exec-like); a single argument is a shell
+# script: `vm-run.sh -- 'cd selftests && ./lac.sh'`.  CMD's stdout and
+# stderr are streamed to our stdout; the kernel console goes to
+# build/vm-ABI-console.log.  Environment passed on: CI, V, TERM, KSFT_*,
+# LAC_* and the names listed in $VM_ENV.
+#
+# Before CMD the guest loads veth bridge tun vxlan udp_tunnel ip6_udp_tunnel,
+# the -M modules, then build/ABI/lac.ko (unless LAC_VM_NO_LAC=1), and sets lo
+# up.  Exit status: CMD's; 124 on timeout; 125 when the VM stopped without
+# reporting one (panic, init failure).  Kernel BUG/WARNING/Oops/... lines
+# are summarized on stderr; with LAC_VM_STRICT=1 they make the run fail (1).
+set -euo pipefail
+
+SCRIPTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(git -C "$SCRIPTS" rev-parse --show-toplevel 2>/dev/null || dirname "$SCRIPTS")
+CACHE=${LAC_CACHE:-/var/cache/lac}
+GUEST_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+DEFAULT_MODS="veth bridge tun vxlan udp_tunnel ip6_udp_tunnel"
+# Modules for the initramfs, with their dependencies (built-ins are skipped).
+INITRD_MODS="virtio_pci 9pnet_virtio 9p"
+OOPS_RE='BUG:|WARNING:|Oops|Call Trace|[Pp]anic|KASAN|lockdep|UBSAN|general protection fault|RCU stall'
+
+KERNEL=6.12
+TIMEOUT=600
+MEM=2048
+EXTRA_MODS=""
+LIVE_CONSOLE=0
+
+log() { echo "vm-run: $*" >&2; }
+die() { log "$*"; exit 2; }
+
+usage() {
+	sed -n '/^# usage:/,/^#   -c/s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2
+	exit 2
+}
+
+# ---- kernel and initramfs -------------------------------------------------
+
+resolve_kernel() {
+	local k=$1 line=0 abi
+
+	case $k in
+	6.1) line=1 ;;
+	6.12) line=2 ;;
+	esac
+	if [ $line != 0 ] && [ -f "$CACHE/kernels" ]; then
+		abi=$(sed -n "${line}p" "$CACHE/kernels")
+		[ -n "$abi" ] && [ -e "/boot/vmlinuz-$abi" ] && { echo "$abi"; return; }
+	fi
+	[ -e "/boot/vmlinuz-$k" ] && { echo "$k"; return; }
+	abi=$(cd /boot && ls -d "vmlinuz-$k".* 2>/dev/null | sort -V | tail -n 1)
+	[ -n "$abi" ] || die "no kernel matching '$k' in /boot"
+	echo "${abi#vmlinuz-}"
+}
+
+# Print the initramfs modules of kernel $1 in load order, as paths relative
+# to /lib/modules/$1 (modules.dep lists dependencies last-loaded first).
+initrd_modules() {
+	local abi=$1 m
+
+	for m in $INITRD_MODS; do
+		awk -v m="$m" '
+			{ n = $1; sub(/:$/, "", n); sub(/.*\//, "", n); sub(/\.ko.*/, "", n) }
+			n == m {
+				for (i = NF; i > 1; i--) print $i
+				t = $1; sub(/:$/, "", t); print t
+			}' "/lib/modules/$abi/modules.dep"
+	done | awk '!seen[$0]++'
+}
+
+build_initramfs() {
+	local abi=$1 out=$2 dir mod name list=""
+
+	dir=$(mktemp -d "${TMPDIR:-/tmp}/lac-initrd.XXXXXX")
+	mkdir -p "$dir/bin" "$dir/dev" "$dir/proc" "$dir/sys" "$dir/newroot" \
+		 "$dir/lib/modules"
+	cp /bin/busybox "$dir/bin/busybox"
+	install -m 0755 "$SCRIPTS/vm-init.sh" "$dir/init"
+	mknod -m 600 "$dir/dev/console" c 5 1
+	for mod in $(initrd_modules "$abi"); do
+		name=$(basename "$mod")
+		name=${name%.xz}; name=${name%.zst}; name=${name%.gz}
+		case $mod in
+		*.xz) xz -dc "/lib/modules/$abi/$mod" > "$dir/lib/modules/$name" ;;
+		*.zst) zstd -qdc "/lib/modules/$abi/$mod" > "$dir/lib/modules/$name" ;;
+		*.gz) gzip -dc "/lib/modules/$abi/$mod" > "$dir/lib/modules/$name" ;;
+		*) cp "/lib/modules/$abi/$mod" "$dir/lib/modules/$name" ;;
+		esac
+		list="$list $name"
+	done
+	echo "$list" > "$dir/modules.list"
+	(cd "$dir" && find . | cpio -o -H newc --quiet | gzip -1) > "$out.tmp.$$"
+	mv "$out.tmp.$$" "$out"
+	rm -rf "$dir"
+	log "built $out:$list"
+}
+
+# The cached initramfs for kernel $1, rebuilt when an input is newer.
+initramfs() {
+	local abi=$1 out f
+
+	out="$CACHE/initramfs-$abi.cpio.gz"
+	mkdir -p "$CACHE"
+	for f in "${BASH_SOURCE[0]}" "$SCRIPTS/vm-init.sh" "/boot/vmlinuz-$abi" \
+		 "/lib/modules/$abi/modules.dep" /bin/busybox; do
+		if [ ! -f "$out" ] || [ "$f" -nt "$out" ]; then
+			build_initramfs "$abi" "$out"
+			break
+		fi
+	done
+	echo "$out"
+}
+
+# ---- the job the guest runs -----------------------------------------------
+
+# Single-quote $1 for sh.
+shquote() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
+
+job_env() {
+	local name
+
+	echo "export PATH=$GUEST_PATH HOME=/root TERM=$(shquote "${TERM:-dumb}")"
+	# shellcheck disable=SC2086
+	for name in $(compgen -e) ${VM_ENV:-}; do
+		case $name in
+		CI | V | KSFT_* | LAC_*) ;;
+		*) case " ${VM_ENV:-} " in *" $name "*) ;; *) continue ;; esac ;;
+		esac
+		[ -n "${!name+set}" ] || continue
+		echo "export $name=$(shquote "${!name}")"
+	done | sort -u
+}
+
+job_setup() {
+	local abi=$1 ko="$REPO/build/$1/lac.ko"
+
+	cat <<EOT
+cut -d' ' -f1 /proc/uptime > /run/lac-vm/boot
+modprobe -a $DEFAULT_MODS || { echo "vm-run: modprobe failed" >&2; exit 1; }
+EOT
+	[ -z "$EXTRA_MODS" ] ||
+		echo "modprobe -a $EXTRA_MODS || { echo 'vm-run: modprobe -M failed' >&2; exit 1; }"
+	if [ "${LAC_VM_NO_LAC:-0}" = 1 ]; then
+		log "LAC_VM_NO_LAC=1: not loading lac.ko"
+	elif [ ! -f "$ko" ]; then
+		log "$ko not built: running without the lac module"
+	else
+		echo "insmod $(shquote "$ko") || { echo 'vm-run: insmod lac.ko failed' >&2; exit 1; }"
+	fi
+	echo "ip link set lo up"
+}
+
+write_job() {
+	local abi=$1 job=$2 cwd=$PWD script
+
+	shift 2
+	if [ $# = 1 ]; then
+		script=$1
+	else
+		script=$(for a in "$@"; do printf '%s ' "$(shquote "$a")"; done)
+	fi
+	if [ ! -d "$cwd" ] || case $cwd in /tmp | /tmp/* | /var/tmp* | /run*) true ;; *) false ;; esac; then
+		log "warning: $cwd is not visible in the guest, running in /"
+		cwd=/
+	fi
+	{
+		echo "# generated by vm-run.sh"
+		job_env
+		job_setup "$abi"
+		echo "cd $(shquote "$cwd") || exit 1"
+		echo "/bin/sh -c $(shquote "$script")"
+	} > "$job"
+}
+
+# ---- running qemu ---------------------------------------------------------
+
+run_qemu() {
+	local abi=$1 initrd=$2
+
+	timeout -k 10 "$TIMEOUT" qemu-system-x86_64 \
+		-nodefaults -no-user-config -display none -no-reboot \
+		-accel tcg -cpu max -smp 2 -m "$MEM" \
+		-kernel "/boot/vmlinuz-$abi" -initrd "$initrd" \
+		-append "console=ttyS0 panic=-1 i8042.noaux i8042.nokbd i8042.nopnp" \
+		-chardev "file,id=con,path=$TMP/console" -serial chardev:con \
+		-chardev "file,id=out,path=$TMP/out" -serial chardev:out \
+		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+		-virtfs "local,path=$TMP/share,mount_tag=lacvm,security_model=none" \
+		</dev/null >"$TMP/qemu.log" 2>&1
+}
+
+oops_summary() {
+	local hits
+
+	hits=$(grep -aE "$OOPS_RE" "$1" | grep -avE 'Kernel command line|panic=' || true)
+	[ -n "$hits" ] || return 0
+	log "kernel problems in $2:"
+	echo "$hits" | head -n 50 | sed 's/^/  /' >&2
+	return 1
+}
+
+main() {
+	local opt abi initrd qpid tpid cpid=0 qrc=0 rc t0 t1 boot logdir console
+
+	while getopts "k:t:m:M:ch" opt; do
+		case $opt in
+		k) KERNEL=$OPTARG ;;
+		t) TIMEOUT=$OPTARG ;;
+		m) MEM=$OPTARG ;;
+		M) EXTRA_MODS=$OPTARG ;;
+		c) LIVE_CONSOLE=1 ;;
+		*) usage ;;
+		esac
+	done
+	shift $((OPTIND - 1))
+	[ $# -gt 0 ] || usage
+
+	abi=$(resolve_kernel "$KERNEL")
+	initrd=$(initramfs "$abi")
+	TMP=$(mktemp -d "${TMPDIR:-/tmp}/lac-vm.XXXXXX")
+	trap 'rm -rf "$TMP"' EXIT
+	mkdir "$TMP/share"
+	: > "$TMP/console"
+	: > "$TMP/out"
+	write_job "$abi" "$TMP/share/job.sh" "$@"
+
+	t0=$(date +%s.%N)
+	run_qemu "$abi" "$initrd" &
+	qpid=$!
+	tail -n +1 -s 0.1 -f --pid=$qpid "$TMP/out" &
+	tpid=$!
+	if [ $LIVE_CONSOLE = 1 ]; then
+		tail -n +1 -s 0.1 -f --pid=$qpid "$TMP/console" >&2 &
+		cpid=$!
+	fi
+	wait $qpid || qrc=$?
+	wait $tpid || true
+	[ $cpid = 0 ] || wait $cpid || true
+	t1=$(date +%s.%N)
+
+	logdir=${LAC_VM_LOGDIR:-$REPO/build}
+	mkdir -p "$logdir"
+	console="$logdir/vm-$abi-console.log"
+	cp "$TMP/console" "$console"
+
+	if [ -s "$TMP/share/rc" ]; then
+		rc=$(cat "$TMP/share/rc")
+	elif [ $qrc = 124 ] || [ $qrc = 137 ]; then
+		log "timeout after $TIMEOUT s: VM killed; console tail:"
+		tail -n 40 "$console" | sed 's/^/  /' >&2
+		rc=124
+	else
+		log "the VM stopped without an exit status (qemu status $qrc); console tail:"
+		sed 's/^/  qemu: /' "$TMP/qemu.log" >&2
+		tail -n 40 "$console" | sed 's/^/  /' >&2
+		rc=125
+	fi
+	if ! oops_summary "$console" "$console" && [ "${LAC_VM_STRICT:-0}" = 1 ] && [ "$rc" = 0 ]; then
+		log "LAC_VM_STRICT=1: failing the run"
+		rc=1
+	fi
+	boot=$(cat "$TMP/share/boot" 2>/dev/null || echo "?")
+	[ "$rc" = 0 ] || log "console log: $console"
+	log "$abi exit $rc in $(echo "$t0 $t1" | awk '{ printf "%.1f", $2 - $1 }') s (guest boot $boot s)"
+	exit "$rc"
+}
+
+main "$@"

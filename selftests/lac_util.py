@@ -1,0 +1,226 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Helpers for the lac selftests.
+
+  lac_util.py json-get PATH        read JSON on stdin, print the value at PATH
+                                   (dot separated; list indexes are numbers)
+  lac_util.py fdb-get MAC          read `bridge -j fdb show` on stdin, print
+                                   "DST PORT" of the entry for MAC ("-" for a
+                                   missing port); exit 1 if there is none
+  lac_util.py pcap FILE            decode the UDP datagrams of a pcap file,
+                                   one line each (see pcap_lines())
+  lac_util.py send OPTIONS         send one VXVDE datagram from a given
+                                   address:port (see send())
+  lac_util.py recv BIND TIMEOUT    wait for one datagram on BIND (ADDR:PORT),
+                                   print it like `pcap` does
+"""
+
+import argparse
+import json
+import socket
+import struct
+import sys
+
+ETH_P_IP = 0x0800
+ETH_P_ARP = 0x0806
+VXVDE_HDR_LEN = 8
+
+
+def json_get(path):
+    obj = json.load(sys.stdin)
+    for part in path.split("."):
+        try:
+            obj = obj[int(part)] if isinstance(obj, list) else obj[part]
+        except (KeyError, IndexError, ValueError, TypeError):
+            return 1
+    if isinstance(obj, (dict, list)):
+        print(json.dumps(obj))
+    elif isinstance(obj, bool):
+        print(int(obj))
+    else:
+        print(obj)
+    return 0
+
+
+def fdb_get(mac):
+    text = sys.stdin.read().strip()
+    entries = json.loads(text) if text else []
+    for ent in entries:
+        if ent.get("mac", "").lower() != mac.lower() or "dst" not in ent:
+            continue
+        print(ent["dst"], ent.get("port", "-"))
+        return 0
+    return 1
+
+
+def mac_str(raw):
+    return ":".join("%02x" % b for b in raw)
+
+
+def inner_kind(frame):
+    """Classify the Ethernet frame carried by a VXVDE datagram."""
+    if len(frame) < 14:
+        return "short"
+    etype = struct.unpack("!H", frame[12:14])[0]
+    if etype == ETH_P_ARP:
+        return "arp"
+    if etype != ETH_P_IP:
+        return "eth-%04x" % etype
+    ip = frame[14:]
+    if len(ip) < 20:
+        return "ip-short"
+    proto = ip[9]
+    if proto != 1:
+        return "ip-%d" % proto
+    icmp = ip[(ip[0] & 0x0F) * 4:]
+    if not icmp:
+        return "icmp"
+    return {8: "echo-request", 0: "echo-reply"}.get(icmp[0], "icmp-%d" % icmp[0])
+
+
+def describe(src, sport, dst, dport, ttl, payload):
+    """One line: SRC SPORT DST DPORT TTL HDR VNI KIND INNER_SRC INNER_DST.
+
+    HDR is the first 8 payload bytes in hex, VNI is decoded from them,
+    KIND is "leave" for a header-only datagram, else the inner frame kind.
+    """
+    if len(payload) < VXVDE_HDR_LEN:
+        hdr, vni, kind, isrc, idst = payload.hex() or "-", "-", "raw", "-", "-"
+    else:
+        hdr = payload[:VXVDE_HDR_LEN].hex()
+        vni = str(int.from_bytes(payload[4:7], "big"))
+        frame = payload[VXVDE_HDR_LEN:]
+        if not frame:
+            kind, isrc, idst = "leave", "-", "-"
+        else:
+            kind = inner_kind(frame)
+            idst = mac_str(frame[0:6]) if len(frame) >= 6 else "-"
+            isrc = mac_str(frame[6:12]) if len(frame) >= 12 else "-"
+    return " ".join(str(x) for x in (src, sport, dst, dport, ttl, hdr, vni,
+                                     kind, isrc, idst))
+
+
+def pcap_lines(path):
+    with open(path, "rb") as f:
+        data = f.read()
+    if len(data) < 24:
+        return []
+    magic = data[:4]
+    if magic in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1"):
+        end = "<"
+    elif magic in (b"\xa1\xb2\xc3\xd4", b"\xa1\xb2\x3c\x4d"):
+        end = ">"
+    else:
+        raise SystemExit("%s: not a pcap file" % path)
+    linktype = struct.unpack(end + "I", data[20:24])[0]
+    if linktype != 1:
+        raise SystemExit("%s: link type %d, want Ethernet" % (path, linktype))
+    out = []
+    off = 24
+    while off + 16 <= len(data):
+        incl = struct.unpack(end + "I", data[off + 8:off + 12])[0]
+        pkt = data[off + 16:off + 16 + incl]
+        off += 16 + incl
+        etype_off = 12
+        while len(pkt) >= etype_off + 2 and \
+                struct.unpack("!H", pkt[etype_off:etype_off + 2])[0] == 0x8100:
+            etype_off += 4
+        if len(pkt) < etype_off + 2 or \
+                struct.unpack("!H", pkt[etype_off:etype_off + 2])[0] != ETH_P_IP:
+            continue
+        ip = pkt[etype_off + 2:]
+        if len(ip) < 20 or ip[9] != 17:
+            continue
+        ihl = (ip[0] & 0x0F) * 4
+        frag = struct.unpack("!H", ip[6:8])[0]
+        if frag & 0x1FFF:
+            continue  # not the first fragment: no UDP header
+        tot = struct.unpack("!H", ip[2:4])[0]
+        udp = ip[ihl:tot]
+        if len(udp) < 8:
+            continue
+        sport, dport, ulen = struct.unpack("!HHH", udp[:6])
+        payload = udp[8:ulen]
+        out.append(describe(socket.inet_ntoa(ip[12:16]), sport,
+                            socket.inet_ntoa(ip[16:20]), dport, ip[8], payload))
+    return out
+
+
+def parse_addr(text):
+    addr, _, port = text.rpartition(":")
+    return addr, int(port)
+
+
+def parse_mac(text):
+    raw = bytes(int(x, 16) for x in text.split(":"))
+    if len(raw) != 6:
+        raise SystemExit("bad MAC %s" % text)
+    return raw
+
+
+def send(args):
+    """Send one datagram: the VXVDE header, then (unless --leave) a frame."""
+    hdr = bytes([0x08, 0, 0, 0]) + args.vni.to_bytes(3, "big") + b"\0"
+    payload = hdr
+    if not args.leave:
+        payload += parse_mac(args.dst) + parse_mac(args.src)
+        payload += struct.pack("!H", args.ethertype) + b"lac selftest".ljust(46, b"\0")
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 1)
+    s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_LOOP, 0)
+    s.bind(parse_addr(args.bind))
+    for _ in range(args.count):
+        s.sendto(payload, parse_addr(args.to))
+    return 0
+
+
+def recv(bind, timeout):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(parse_addr(bind))
+    s.settimeout(float(timeout))
+    print("ready", flush=True)
+    try:
+        data, (addr, port) = s.recvfrom(65535)
+    except socket.timeout:
+        print("timeout", flush=True)
+        return 1
+    laddr, lport = s.getsockname()
+    print(describe(addr, port, laddr, lport, "-", data), flush=True)
+    return 0
+
+
+def main():
+    if len(sys.argv) < 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    cmd, argv = sys.argv[1], sys.argv[2:]
+    if cmd == "json-get" and len(argv) == 1:
+        return json_get(argv[0])
+    if cmd == "fdb-get" and len(argv) == 1:
+        return fdb_get(argv[0])
+    if cmd == "pcap" and len(argv) == 1:
+        for line in pcap_lines(argv[0]):
+            print(line)
+        return 0
+    if cmd == "recv" and len(argv) == 2:
+        return recv(argv[0], argv[1])
+    if cmd == "send":
+        p = argparse.ArgumentParser(prog="lac_util.py send")
+        p.add_argument("--bind", required=True, help="ADDR:PORT to send from")
+        p.add_argument("--to", required=True, help="ADDR:PORT to send to")
+        p.add_argument("--vni", type=int, default=1)
+        p.add_argument("--src", default="02:00:00:00:00:01")
+        p.add_argument("--dst", default="ff:ff:ff:ff:ff:ff")
+        p.add_argument("--ethertype", type=lambda x: int(x, 0), default=0x88B5)
+        p.add_argument("--count", type=int, default=1)
+        p.add_argument("--leave", action="store_true",
+                       help="send the 8-byte header alone")
+        return send(p.parse_args(argv))
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
