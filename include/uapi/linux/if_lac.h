@@ -30,6 +30,7 @@ enum {
 	IFLA_LAC_LOCAL_PORT,	/* __be16, read-only: bound unicast UDP port (0 while down) */
 	__IFLA_LAC_MAX
 };
+
 #define IFLA_LAC_MAX	(__IFLA_LAC_MAX - 1)
 
 #endif /* _UAPI_LINUX_IF_LAC_H */
