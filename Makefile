@@ -64,6 +64,7 @@ demo: deps
 	@scripts/demo.sh
 
 lint: checkpatch sparse
+	@$(MAKE) -s --no-print-directory -C iproute2-patch check
 
 checkpatch:
 	@test -x $(CHECKPATCH) || { echo "no $(CHECKPATCH): run scripts/install-deps.sh" >&2; exit 1; }

@@ -51,7 +51,7 @@ defined "$ip" $(libs_of "$ip") $(libs_of "$plugin") | sort -u > "$tmp/have"
 missing=$(comm -23 "$tmp/need" "$tmp/have")
 if [ -n "$missing" ]; then
 	echo "$me: $plugin uses symbols that $ip does not export:" >&2
-	echo "$missing" | sed 's/^/  /' >&2
+	while read -r sym; do echo "  $sym"; done <<< "$missing" >&2
 	exit 1
 fi
 
