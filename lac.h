@@ -28,6 +28,8 @@ struct lachdr {
 #define LAC_HLEN	(sizeof(struct udphdr) + sizeof(struct lachdr))
 /* Outer IPv4 + UDP + lac + inner Ethernet header. */
 #define LAC_HEADROOM4	(sizeof(struct iphdr) + LAC_HLEN + ETH_HLEN)
+/* Frames waiting for the group beyond this are dropped. */
+#define LAC_FLOOD_QLEN	1024
 
 /* An endpoint on the underlay: where frames for a MAC are sent. */
 struct lac_remote {
@@ -62,6 +64,10 @@ struct lac_dev {
 	__be16 local_port;		/* port of usock, 0 while down */
 
 	struct gro_cells gro_cells;
+
+	/* Frames for the group, sent from process context (see lac_main.c). */
+	struct sk_buff_head flood_queue;
+	struct work_struct flood_work;
 
 	struct rhashtable fdb;
 	spinlock_t fdb_lock;		/* serialises FDB changes */

@@ -233,6 +233,55 @@ static void lac_group_remote(const struct lac_dev *lac,
 	remote->port = lac->cfg.port;
 }
 
+/*
+ * Other lac devices and VXVDE processes on this host listen on the group
+ * too, and reach us only through the stack's multicast loopback.  But
+ * sk_mc_loop() refuses loopback inside a device's xmit (a nested xmit looks
+ * like a tunnel loop), so frames for the group are sent from a work item.
+ */
+#define LAC_FLOOD_BATCH	64
+
+static void lac_flood_work(struct work_struct *work)
+{
+	struct lac_dev *lac = container_of(work, struct lac_dev, flood_work);
+	struct lac_remote group;
+	struct sk_buff *skb;
+	int n;
+
+	lac_group_remote(lac, &group);
+	do {
+		local_bh_disable();
+		rcu_read_lock();
+		for (n = 0; n < LAC_FLOOD_BATCH; n++) {
+			skb = skb_dequeue(&lac->flood_queue);
+			if (!skb)
+				break;
+			lac_xmit_to(lac, skb, &group);
+		}
+		rcu_read_unlock();
+		local_bh_enable();
+		cond_resched();
+	} while (n == LAC_FLOOD_BATCH);
+}
+
+static void lac_flood(struct lac_dev *lac, struct sk_buff *skb)
+{
+	if (skb_queue_len(&lac->flood_queue) >= LAC_FLOOD_QLEN) {
+		DEV_STATS_INC(lac->dev, tx_dropped);
+		kfree_skb(skb);
+		return;
+	}
+
+	skb_queue_tail(&lac->flood_queue, skb);
+	schedule_work(&lac->flood_work);
+}
+
+static void lac_flood_stop(struct lac_dev *lac)
+{
+	cancel_work_sync(&lac->flood_work);
+	skb_queue_purge(&lac->flood_queue);
+}
+
 static netdev_tx_t lac_start_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct lac_dev *lac = netdev_priv(dev);
@@ -247,10 +296,11 @@ static netdev_tx_t lac_start_xmit(struct sk_buff *skb, struct net_device *dev)
 
 	rcu_read_lock();
 	dest = eth_hdr(skb)->h_dest;
-	if (is_multicast_ether_addr(dest) ||
-	    !lac_fdb_lookup_remote(lac, dest, &dst))
-		lac_group_remote(lac, &dst);
-	lac_xmit_to(lac, skb, &dst);
+	if (!is_multicast_ether_addr(dest) &&
+	    lac_fdb_lookup_remote(lac, dest, &dst))
+		lac_xmit_to(lac, skb, &dst);
+	else
+		lac_flood(lac, skb);
 	rcu_read_unlock();
 
 	return NETDEV_TX_OK;
@@ -406,6 +456,7 @@ static int lac_stop(struct net_device *dev)
 {
 	struct lac_dev *lac = netdev_priv(dev);
 
+	lac_flood_stop(lac);
 	lac_send_leave(lac);
 	lac_fdb_ageing_stop(lac);
 	lac_socks_release(lac);
@@ -421,6 +472,9 @@ static int lac_init(struct net_device *dev)
 	err = gro_cells_init(&lac->gro_cells, dev);
 	if (err)
 		return err;
+
+	skb_queue_head_init(&lac->flood_queue);
+	INIT_WORK(&lac->flood_work, lac_flood_work);
 
 	err = lac_fdb_init(lac);
 	if (err) {
