@@ -79,6 +79,7 @@ extern unsigned int lac_net_id;
 /* lac_main.c */
 void lac_setup(struct net_device *dev);
 void lac_set_header(struct lac_dev *lac);
+int lac_apply_ttl(struct lac_dev *lac);
 int lac_configure(struct lac_dev *lac, struct net *net, bool mtu_given,
 		  struct netlink_ext_ack *extack);
 

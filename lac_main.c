@@ -114,7 +114,7 @@ static int lac_udp_encap_recv(struct sock *sk, struct sk_buff *skb)
 	struct lac_dev *lac;
 
 	lac = rcu_dereference_sk_user_data(sk);
-	if (!lac)
+	if (!lac || !(lac->dev->flags & IFF_UP))
 		goto drop;
 
 	if (!pskb_may_pull(skb, LAC_HLEN))
@@ -164,9 +164,6 @@ static struct rtable *lac_route4(struct lac_dev *lac, struct sk_buff *skb,
 	fl4->flowi4_mark = skb->mark;
 	fl4->fl4_sport = READ_ONCE(lac->local_port);
 	fl4->fl4_dport = dst->port;
-	/* As IP_MULTICAST_IF in VXVDE: dev picks the interface of the group. */
-	if (ipv4_is_multicast(dst->ip4))
-		fl4->flowi4_oif = lac->cfg.link;
 
 	rt = ip_route_output_key(lac->net, fl4);
 	if (IS_ERR(rt))
@@ -179,9 +176,9 @@ static struct rtable *lac_route4(struct lac_dev *lac, struct sk_buff *skb,
 	return rt;
 }
 
-/* Encapsulate skb (starting at its Ethernet header) and send it to dst. */
-static void lac_xmit_to(struct lac_dev *lac, struct sk_buff *skb,
-			const struct lac_remote *dst)
+/* Encapsulate skb (starting at its Ethernet header) and send it to a peer. */
+static void lac_xmit_unicast(struct lac_dev *lac, struct sk_buff *skb,
+			     const struct lac_remote *dst)
 {
 	struct net_device *dev = lac->dev;
 	struct lachdr *lh;
@@ -226,53 +223,95 @@ drop:
 	kfree_skb(skb);
 }
 
-static void lac_group_remote(const struct lac_dev *lac,
-			     struct lac_remote *remote)
+/*
+ * Group traffic is sent as VXVDE sends it: sendmsg() on the unicast socket.
+ * Other lac devices and VXVDE processes on this host listen on the group
+ * too and hear it only through the stack's multicast loopback, which
+ * iptunnel_xmit() rules out: it counts as a nested device xmit, and
+ * sk_mc_loop() refuses loopback in one.  The cost, a copy per frame, is
+ * paid by broadcast and unknown unicast only.
+ */
+static int lac_sendmsg_group(struct lac_dev *lac, struct socket *sock,
+			     void *frame, size_t len)
 {
-	remote->ip4 = lac->cfg.group;
-	remote->port = lac->cfg.port;
+	struct sockaddr_in sin = {
+		.sin_family = AF_INET,
+		.sin_addr.s_addr = lac->cfg.group,
+		.sin_port = lac->cfg.port,
+	};
+	struct kvec iov[2] = {
+		{ .iov_base = &lac->hdr, .iov_len = sizeof(lac->hdr) },
+		{ .iov_base = frame, .iov_len = len },
+	};
+	struct msghdr msg = {
+		.msg_name = &sin,
+		.msg_namelen = sizeof(sin),
+		.msg_flags = MSG_DONTWAIT,
+	};
+
+	return kernel_sendmsg(sock, &msg, iov, len ? 2 : 1,
+			      sizeof(lac->hdr) + len);
 }
 
-/*
- * Other lac devices and VXVDE processes on this host listen on the group
- * too, and reach us only through the stack's multicast loopback.  But
- * sk_mc_loop() refuses loopback inside a device's xmit (a nested xmit looks
- * like a tunnel loop), so frames for the group are sent from a work item.
- */
-#define LAC_FLOOD_BATCH	64
+static void lac_flood_one(struct lac_dev *lac, struct socket *sock,
+			  struct sk_buff *skb)
+{
+	struct net_device *dev = lac->dev;
+	unsigned int len = skb->len;
 
+	if (skb_linearize(skb))
+		DEV_STATS_INC(dev, tx_dropped);
+	else if (lac_sendmsg_group(lac, sock, skb->data, len) < 0)
+		DEV_STATS_INC(dev, tx_errors);
+	else
+		dev_sw_netstats_tx_add(dev, 1, len);
+	consume_skb(skb);
+}
+
+/* sendmsg() may sleep: the frames for the group go from process context. */
 static void lac_flood_work(struct work_struct *work)
 {
 	struct lac_dev *lac = container_of(work, struct lac_dev, flood_work);
-	struct lac_remote group;
+	/* ndo_stop cancels this work before it releases the sockets. */
+	struct socket *sock = rcu_dereference_protected(lac->usock, true);
 	struct sk_buff *skb;
-	int n;
 
-	lac_group_remote(lac, &group);
-	do {
-		local_bh_disable();
-		rcu_read_lock();
-		for (n = 0; n < LAC_FLOOD_BATCH; n++) {
-			skb = skb_dequeue(&lac->flood_queue);
-			if (!skb)
-				break;
-			lac_xmit_to(lac, skb, &group);
-		}
-		rcu_read_unlock();
-		local_bh_enable();
+	while ((skb = skb_dequeue(&lac->flood_queue))) {
+		lac_flood_one(lac, sock, skb);
 		cond_resched();
-	} while (n == LAC_FLOOD_BATCH);
+	}
 }
 
-static void lac_flood(struct lac_dev *lac, struct sk_buff *skb)
+static void lac_flood_queue(struct lac_dev *lac, struct sk_buff *skb)
 {
 	if (skb_queue_len(&lac->flood_queue) >= LAC_FLOOD_QLEN) {
 		DEV_STATS_INC(lac->dev, tx_dropped);
 		kfree_skb(skb);
 		return;
 	}
-
 	skb_queue_tail(&lac->flood_queue, skb);
+}
+
+/* Each datagram to the group carries one frame: GSO is undone here. */
+static void lac_flood(struct lac_dev *lac, struct sk_buff *skb)
+{
+	struct sk_buff *segs, *next;
+
+	if (skb_is_gso(skb)) {
+		segs = skb_gso_segment(skb, 0);
+		if (IS_ERR_OR_NULL(segs)) {
+			DEV_STATS_INC(lac->dev, tx_dropped);
+			kfree_skb(skb);
+			return;
+		}
+		consume_skb(skb);
+		skb_list_walk_safe(segs, skb, next) {
+			skb_mark_not_on_list(skb);
+			lac_flood_queue(lac, skb);
+		}
+	} else {
+		lac_flood_queue(lac, skb);
+	}
 	schedule_work(&lac->flood_work);
 }
 
@@ -298,7 +337,7 @@ static netdev_tx_t lac_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	dest = eth_hdr(skb)->h_dest;
 	if (!is_multicast_ether_addr(dest) &&
 	    lac_fdb_lookup_remote(lac, dest, &dst))
-		lac_xmit_to(lac, skb, &dst);
+		lac_xmit_unicast(lac, skb, &dst);
 	else
 		lac_flood(lac, skb);
 	rcu_read_unlock();
@@ -306,28 +345,13 @@ static netdev_tx_t lac_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	return NETDEV_TX_OK;
 }
 
-/* The leave message: the bare header, so peers forget us at once. */
+/* The leave message, the bare header: peers forget us at once. */
 static void lac_send_leave(struct lac_dev *lac)
 {
-	struct lac_remote group;
-	struct sk_buff *skb;
-	int headroom;
+	struct socket *sock = rtnl_dereference(lac->usock);
 
-	headroom = LL_MAX_HEADER + sizeof(struct iphdr) + LAC_HLEN;
-	skb = alloc_skb(headroom, GFP_KERNEL);
-	if (!skb)
-		return;
-
-	/* No skb->dev: a control message does not count as a sent frame. */
-	skb_reserve(skb, headroom);
-	skb_reset_mac_header(skb);
-	skb_reset_network_header(skb);
-	skb->protocol = htons(ETH_P_TEB);
-	lac_group_remote(lac, &group);
-
-	rcu_read_lock();
-	lac_xmit_to(lac, skb, &group);
-	rcu_read_unlock();
+	if (sock)
+		lac_sendmsg_group(lac, sock, NULL, 0);
 }
 
 static struct socket *lac_sock_create(struct lac_dev *lac, __be32 addr,
@@ -367,6 +391,42 @@ static void lac_sock_enable_rx(struct lac_dev *lac, struct socket *sock)
 	};
 
 	setup_udp_tunnel_sock(lac->net, sock, &cfg);
+}
+
+static int lac_sock_set_int(struct socket *sock, int optname, int val)
+{
+	return sock->ops->setsockopt(sock, SOL_IP, optname,
+				     KERNEL_SOCKPTR(&val), sizeof(val));
+}
+
+/* Under RTNL: the TTL may change while the device is up. */
+int lac_apply_ttl(struct lac_dev *lac)
+{
+	struct socket *sock = rtnl_dereference(lac->usock);
+
+	if (!sock)
+		return 0;
+	return lac_sock_set_int(sock, IP_MULTICAST_TTL, lac->cfg.ttl);
+}
+
+/*
+ * The unicast socket sends to the group like a VXVDE process does: on the
+ * underlay device, with our TTL, and looped back to this host's listeners
+ * (setup_udp_tunnel_sock() turned loopback off).
+ */
+static int lac_sock_set_mc_options(struct lac_dev *lac, struct socket *sock)
+{
+	struct ip_mreqn mreq = { .imr_ifindex = lac->cfg.link };
+	int err;
+
+	err = lac_sock_set_int(sock, IP_MULTICAST_LOOP, 1);
+	if (!err)
+		err = lac_sock_set_int(sock, IP_MULTICAST_TTL, lac->cfg.ttl);
+	if (!err && lac->cfg.link)
+		err = sock->ops->setsockopt(sock, SOL_IP, IP_MULTICAST_IF,
+					    KERNEL_SOCKPTR(&mreq),
+					    sizeof(mreq));
+	return err;
 }
 
 static int lac_group_join(struct lac_dev *lac, struct socket *sock, bool join)
@@ -415,26 +475,35 @@ static int lac_socks_open(struct lac_dev *lac)
 	if (IS_ERR(usock))
 		return PTR_ERR(usock);
 
+	/* Before rx starts: the echo filter needs the port. */
+	WRITE_ONCE(lac->local_port, inet_sk(usock->sk)->inet_sport);
+	lac_sock_enable_rx(lac, usock);
+
+	err = lac_sock_set_mc_options(lac, usock);
+	if (err)
+		goto err_usock;
+
 	gsock = lac_sock_create(lac, lac->cfg.group, lac->cfg.port, true);
 	if (IS_ERR(gsock)) {
-		sock_release(usock);
-		return PTR_ERR(gsock);
+		err = PTR_ERR(gsock);
+		goto err_usock;
 	}
 
 	err = lac_group_join(lac, gsock, true);
 	if (err) {
 		sock_release(gsock);
-		sock_release(usock);
-		return err;
+		goto err_usock;
 	}
 
-	/* Before rx starts: the echo filter needs the port. */
-	WRITE_ONCE(lac->local_port, inet_sk(usock->sk)->inet_sport);
-	lac_sock_enable_rx(lac, usock);
 	lac_sock_enable_rx(lac, gsock);
 	lac->gsock = gsock;
 	rcu_assign_pointer(lac->usock, usock);
 	return 0;
+
+err_usock:
+	WRITE_ONCE(lac->local_port, 0);
+	udp_tunnel_sock_release(usock);
+	return err;
 }
 
 static int lac_open(struct net_device *dev)

@@ -200,7 +200,7 @@ static int lac_changelink(struct net_device *dev, struct nlattr *tb[],
 	if (dev->flags & IFF_UP) {
 		WRITE_ONCE(lac->cfg.ttl, cfg.ttl);
 		WRITE_ONCE(lac->cfg.ageing, cfg.ageing);
-		return 0;
+		return lac_apply_ttl(lac);
 	}
 
 	lac->cfg = cfg;
