@@ -28,6 +28,8 @@ struct lachdr {
 #define LAC_HLEN	(sizeof(struct udphdr) + sizeof(struct lachdr))
 /* Outer IPv4 + UDP + lac + inner Ethernet header. */
 #define LAC_HEADROOM4	(sizeof(struct iphdr) + LAC_HLEN + ETH_HLEN)
+/* Leave messages waiting for the FDB walk beyond this are ignored. */
+#define LAC_FORGET_MAX	16
 /* Frames waiting for the group beyond this are dropped. */
 #define LAC_FLOOD_QLEN	1024
 
@@ -70,8 +72,12 @@ struct lac_dev {
 	struct work_struct flood_work;
 
 	struct rhashtable fdb;
-	spinlock_t fdb_lock;		/* serialises FDB changes */
+	spinlock_t fdb_lock;		/* FDB changes, forget[] */
 	struct delayed_work ageing_work;
+	/* Leave messages seen in softirq, for forget_work to act on. */
+	struct lac_remote forget[LAC_FORGET_MAX];
+	unsigned int n_forget;
+	struct work_struct forget_work;
 };
 
 extern unsigned int lac_net_id;
@@ -93,9 +99,8 @@ bool lac_fdb_lookup_remote(struct lac_dev *lac, const u8 *mac,
 void lac_fdb_learn(struct lac_dev *lac, const u8 *mac,
 		   const struct lac_remote *from);
 void lac_fdb_forget_remote(struct lac_dev *lac, const struct lac_remote *from);
-void lac_fdb_flush(struct lac_dev *lac);
-void lac_fdb_ageing_start(struct lac_dev *lac);
-void lac_fdb_ageing_stop(struct lac_dev *lac);
+void lac_fdb_start(struct lac_dev *lac);
+void lac_fdb_stop(struct lac_dev *lac);
 int lac_fdb_dump(struct sk_buff *skb, struct netlink_callback *cb,
 		 struct net_device *dev, struct net_device *filter_dev,
 		 int *idx);

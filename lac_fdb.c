@@ -59,9 +59,14 @@ static void lac_fdb_touch(unsigned long *stamp)
 		WRITE_ONCE(*stamp, now);
 }
 
+static void lac_fdb_ageing(struct work_struct *work);
+static void lac_fdb_forget_work(struct work_struct *work);
+
 int lac_fdb_init(struct lac_dev *lac)
 {
 	spin_lock_init(&lac->fdb_lock);
+	INIT_DELAYED_WORK(&lac->ageing_work, lac_fdb_ageing);
+	INIT_WORK(&lac->forget_work, lac_fdb_forget_work);
 	return rhashtable_init(&lac->fdb, &lac_fdb_params);
 }
 
@@ -197,27 +202,67 @@ static void lac_fdb_remove_if(struct lac_dev *lac,
 	rhashtable_walk_exit(&iter);
 }
 
-static bool lac_fdb_match_remote(const struct lac_dev *lac,
-				 const struct lac_fdb *f, const void *arg)
+struct lac_forget_batch {
+	const struct lac_remote *remotes;
+	unsigned int n;
+};
+
+static bool lac_fdb_match_batch(const struct lac_dev *lac,
+				const struct lac_fdb *f, const void *arg)
 {
-	return lac_remote_equal(&f->remote, arg);
+	const struct lac_forget_batch *batch = arg;
+	unsigned int i;
+
+	for (i = 0; i < batch->n; i++)
+		if (lac_remote_equal(&f->remote, &batch->remotes[i]))
+			return true;
+	return false;
 }
 
-/* A leave message from an endpoint: it is gone, and so are its MACs. */
+/*
+ * A leave message: the endpoint is gone, and so are its MACs.  Called in
+ * softirq, where the table cannot be walked (the walker lock is not BH
+ * safe), so the work is queued; one walk serves every queued leave.
+ */
 void lac_fdb_forget_remote(struct lac_dev *lac, const struct lac_remote *from)
 {
-	lac_fdb_remove_if(lac, lac_fdb_match_remote, from);
+	bool queued = false;
+
+	spin_lock_bh(&lac->fdb_lock);
+	if (lac->n_forget < LAC_FORGET_MAX) {
+		lac->forget[lac->n_forget++] = *from;
+		queued = true;
+	}
+	spin_unlock_bh(&lac->fdb_lock);
+
+	if (queued)
+		schedule_work(&lac->forget_work);
+	else
+		net_dbg_ratelimited("%s: leave from %pI4:%u ignored: too many\n",
+				    lac->dev->name, &from->ip4,
+				    ntohs(from->port));
+}
+
+static void lac_fdb_forget_work(struct work_struct *work)
+{
+	struct lac_dev *lac = container_of(work, struct lac_dev, forget_work);
+	struct lac_remote remotes[LAC_FORGET_MAX];
+	struct lac_forget_batch batch = { .remotes = remotes };
+
+	spin_lock_bh(&lac->fdb_lock);
+	batch.n = lac->n_forget;
+	memcpy(remotes, lac->forget, batch.n * sizeof(remotes[0]));
+	lac->n_forget = 0;
+	spin_unlock_bh(&lac->fdb_lock);
+
+	if (batch.n)
+		lac_fdb_remove_if(lac, lac_fdb_match_batch, &batch);
 }
 
 static bool lac_fdb_match_any(const struct lac_dev *lac,
 			      const struct lac_fdb *f, const void *arg)
 {
 	return true;
-}
-
-void lac_fdb_flush(struct lac_dev *lac)
-{
-	lac_fdb_remove_if(lac, lac_fdb_match_any, NULL);
 }
 
 static bool lac_fdb_match_expired(const struct lac_dev *lac,
@@ -245,16 +290,23 @@ static void lac_fdb_ageing(struct work_struct *work)
 			   lac_fdb_ageing_interval(lac));
 }
 
-void lac_fdb_ageing_start(struct lac_dev *lac)
+void lac_fdb_start(struct lac_dev *lac)
 {
-	INIT_DELAYED_WORK(&lac->ageing_work, lac_fdb_ageing);
 	queue_delayed_work(system_power_efficient_wq, &lac->ageing_work,
 			   lac_fdb_ageing_interval(lac));
 }
 
-void lac_fdb_ageing_stop(struct lac_dev *lac)
+/*
+ * The device is going down and its sockets are closed: nothing learns or
+ * leaves any more.  Learned entries go, as they may be stale when it is
+ * back up.
+ */
+void lac_fdb_stop(struct lac_dev *lac)
 {
 	cancel_delayed_work_sync(&lac->ageing_work);
+	cancel_work_sync(&lac->forget_work);
+	lac->n_forget = 0;
+	lac_fdb_remove_if(lac, lac_fdb_match_any, NULL);
 }
 
 static int lac_fdb_fill(struct sk_buff *skb, const struct lac_dev *lac,

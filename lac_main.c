@@ -517,7 +517,7 @@ static int lac_open(struct net_device *dev)
 		return err;
 	}
 
-	lac_fdb_ageing_start(lac);
+	lac_fdb_start(lac);
 	return 0;
 }
 
@@ -527,9 +527,8 @@ static int lac_stop(struct net_device *dev)
 
 	lac_flood_stop(lac);
 	lac_send_leave(lac);
-	lac_fdb_ageing_stop(lac);
 	lac_socks_release(lac);
-	lac_fdb_flush(lac);
+	lac_fdb_stop(lac);
 	return 0;
 }
 
