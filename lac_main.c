@@ -472,8 +472,11 @@ static int lac_socks_open(struct lac_dev *lac)
 	int err;
 
 	usock = lac_sock_create(lac, lac->cfg.local, 0, false);
-	if (IS_ERR(usock))
+	if (IS_ERR(usock)) {
+		netdev_err(lac->dev, "cannot bind a UDP port on %pI4: %ld\n",
+			   &lac->cfg.local, PTR_ERR(usock));
 		return PTR_ERR(usock);
+	}
 
 	/* Before rx starts: the echo filter needs the port. */
 	WRITE_ONCE(lac->local_port, inet_sk(usock->sk)->inet_sport);
@@ -486,11 +489,16 @@ static int lac_socks_open(struct lac_dev *lac)
 	gsock = lac_sock_create(lac, lac->cfg.group, lac->cfg.port, true);
 	if (IS_ERR(gsock)) {
 		err = PTR_ERR(gsock);
+		netdev_err(lac->dev, "cannot bind %pI4:%u: %d\n",
+			   &lac->cfg.group, ntohs(lac->cfg.port), err);
 		goto err_usock;
 	}
 
 	err = lac_group_join(lac, gsock, true);
 	if (err) {
+		netdev_err(lac->dev,
+			   "cannot join group %pI4: %d (no multicast route? set dev)\n",
+			   &lac->cfg.group, err);
 		sock_release(gsock);
 		goto err_usock;
 	}
@@ -512,10 +520,8 @@ static int lac_open(struct net_device *dev)
 	int err;
 
 	err = lac_socks_open(lac);
-	if (err) {
-		netdev_err(dev, "cannot open UDP sockets: %d\n", err);
+	if (err)
 		return err;
-	}
 
 	lac_fdb_start(lac);
 	return 0;

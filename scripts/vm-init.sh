@@ -15,11 +15,9 @@ R=/newroot
 SHARE=$R/run/lac-vm
 P9="trans=virtio,version=9p2000.L,msize=512000"
 
-/bin/busybox mkdir -p /bin /sbin /usr/bin /usr/sbin
-/bin/busybox --install -s
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin
 
-log() { echo "vm-init: $*"; }
+log() { echo "vm-init: [$(cut -d' ' -f1 /proc/uptime)] $*"; }
 
 halt_vm() {
 	sync
@@ -48,7 +46,10 @@ tmpfs_on() {
 }
 
 mount_root() {
-	mount -t 9p -o "ro,$P9" hostroot "$R" || die "cannot mount the host root"
+	# The host root is read-only and its files do not change during a run:
+	# cache=loose saves most 9p round trips (exec is ~3x faster).
+	mount -t 9p -o "ro,$P9,cache=loose" hostroot "$R" ||
+		die "cannot mount the host root"
 	tmpfs_on tmp
 	tmpfs_on var/tmp
 	tmpfs_on run 0755
@@ -87,8 +88,10 @@ hostname lac-vm
 # Raw output: no \n -> \r\n translation on the job's channel.
 stty -F /dev/ttyS1 -opost -echo
 
+log "running the job"
 chroot "$R" /bin/sh /run/lac-vm/job.sh </dev/null >/dev/ttyS1 2>&1
 rc=$?
+log "job exit status $rc"
 finish_output
 echo "$rc" > "$SHARE/rc.tmp" && mv "$SHARE/rc.tmp" "$SHARE/rc"
 halt_vm

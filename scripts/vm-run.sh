@@ -18,8 +18,8 @@
 # arguments are run as one command (exec-like); a single argument is a shell
 # script: `vm-run.sh -- 'cd selftests && ./lac.sh'`.  CMD's stdout and
 # stderr are streamed to our stdout; the kernel console goes to
-# build/vm-ABI-console.log.  Environment passed on: CI, V, TERM, KSFT_*,
-# LAC_* and the names listed in $VM_ENV.
+# build/vm-ABI-console.log.  Environment passed on: CI, V, TERM, IP_LIB_DIR,
+# KSFT_*, LAC_* and the names listed in $VM_ENV.
 #
 # Before CMD the guest loads veth bridge tun vxlan udp_tunnel ip6_udp_tunnel,
 # the -M modules, then build/ABI/lac.ko (unless LAC_VM_NO_LAC=1), and sets lo
@@ -33,8 +33,10 @@ REPO=$(git -C "$SCRIPTS" rev-parse --show-toplevel 2>/dev/null || dirname "$SCRI
 CACHE=${LAC_CACHE:-/var/cache/lac}
 GUEST_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 DEFAULT_MODS="veth bridge tun vxlan udp_tunnel ip6_udp_tunnel"
-# Modules for the initramfs, with their dependencies (built-ins are skipped).
-INITRD_MODS="virtio_pci 9pnet_virtio 9p"
+# Modules loaded by the initramfs, with their dependencies (built-ins are
+# skipped): 9p for the root, then what every test needs (kmod 30 would
+# decompress the .ko.xz in TCG-emulated user space: slow).
+INITRD_MODS="virtio_pci 9pnet_virtio 9p veth bridge tun udp_tunnel ip6_udp_tunnel vxlan"
 OOPS_RE='BUG:|WARNING:|Oops|Call Trace|[Pp]anic|KASAN|lockdep|UBSAN|general protection fault|RCU stall'
 
 KERNEL=6.12
@@ -92,6 +94,9 @@ build_initramfs() {
 	mkdir -p "$dir/bin" "$dir/dev" "$dir/proc" "$dir/sys" "$dir/newroot" \
 		 "$dir/lib/modules"
 	cp /bin/busybox "$dir/bin/busybox"
+	for f in $(/bin/busybox --list-full); do
+		[ -e "$dir/$f" ] || { mkdir -p "$dir/${f%/*}"; ln -s /bin/busybox "$dir/$f"; }
+	done
 	install -m 0755 "$SCRIPTS/vm-init.sh" "$dir/init"
 	mknod -m 600 "$dir/dev/console" c 5 1
 	for mod in $(initrd_modules "$abi"); do
@@ -140,7 +145,7 @@ job_env() {
 	# shellcheck disable=SC2086
 	for name in $(compgen -e) ${VM_ENV:-}; do
 		case $name in
-		CI | V | KSFT_* | LAC_*) ;;
+		CI | V | KSFT_* | LAC_* | IP_LIB_DIR) ;;
 		*) case " ${VM_ENV:-} " in *" $name "*) ;; *) continue ;; esac ;;
 		esac
 		[ -n "${!name+set}" ] || continue
@@ -153,10 +158,8 @@ job_setup() {
 
 	cat <<EOT
 cut -d' ' -f1 /proc/uptime > /run/lac-vm/boot
-modprobe -a $DEFAULT_MODS || { echo "vm-run: modprobe failed" >&2; exit 1; }
+modprobe -a $EXTRA_MODS $DEFAULT_MODS || { echo "vm-run: modprobe failed" >&2; exit 1; }
 EOT
-	[ -z "$EXTRA_MODS" ] ||
-		echo "modprobe -a $EXTRA_MODS || { echo 'vm-run: modprobe -M failed' >&2; exit 1; }"
 	if [ "${LAC_VM_NO_LAC:-0}" = 1 ]; then
 		log "LAC_VM_NO_LAC=1: not loading lac.ko"
 	elif [ ! -f "$ko" ]; then
@@ -191,14 +194,25 @@ write_job() {
 
 # ---- running qemu ---------------------------------------------------------
 
+# Loops per jiffy for the guest (same TSC as the host): saves the ~1 s
+# delay-loop calibration of the second CPU.
+guest_lpj() {
+	local hz
+
+	hz=$(sed -n 's/^CONFIG_HZ=//p' "/boot/config-$1" 2>/dev/null)
+	awk -v hz="${hz:-250}" '/^cpu MHz/ { printf "lpj=%d", $4 * 1000000 / hz; exit }' /proc/cpuinfo
+}
+
 run_qemu() {
-	local abi=$1 initrd=$2
+	local abi=$1 initrd=$2 append
+
+	append="console=ttyS0 panic=-1 $(guest_lpj "$abi") i8042.noaux i8042.nokbd i8042.nopnp ${LAC_VM_APPEND:-}"
 
 	timeout -k 10 "$TIMEOUT" qemu-system-x86_64 \
 		-nodefaults -no-user-config -display none -no-reboot \
 		-accel tcg -cpu max -smp 2 -m "$MEM" \
 		-kernel "/boot/vmlinuz-$abi" -initrd "$initrd" \
-		-append "console=ttyS0 panic=-1 i8042.noaux i8042.nokbd i8042.nopnp" \
+		-append "$append" \
 		-chardev "file,id=con,path=$TMP/console" -serial chardev:con \
 		-chardev "file,id=out,path=$TMP/out" -serial chardev:out \
 		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \

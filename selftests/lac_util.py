@@ -4,6 +4,9 @@
 
   lac_util.py json-get PATH        read JSON on stdin, print the value at PATH
                                    (dot separated; list indexes are numbers)
+  lac_util.py link-dump            read `ip -j -d link show DEV` on stdin, print
+                                   "KEY VALUE" lines: ifindex, address, mtu,
+                                   kind, info.KEY for each key of info_data
   lac_util.py fdb-get MAC          read `bridge -j fdb show` on stdin, print
                                    "DST PORT" of the entry for MAC ("-" for a
                                    missing port); exit 1 if there is none
@@ -11,6 +14,9 @@
                                    one line each (see pcap_lines())
   lac_util.py send OPTIONS         send one VXVDE datagram from a given
                                    address:port (see send())
+  lac_util.py newlink NAME KIND ID:TYPE:VALUE...
+                                   RTM_NEWLINK with raw info_data attributes,
+                                   print "ok" or "error ERRNO EXTACK-MESSAGE"
   lac_util.py recv BIND TIMEOUT    wait for one datagram on BIND (ADDR:PORT),
                                    print it like `pcap` does
 """
@@ -39,6 +45,20 @@ def json_get(path):
         print(int(obj))
     else:
         print(obj)
+    return 0
+
+
+def link_dump():
+    """`ip -j -d link show DEV` on stdin: print "KEY VALUE" lines."""
+    link = json.load(sys.stdin)[0]
+    for key in ("ifindex", "address", "mtu"):
+        if key in link:
+            print(key, link[key])
+    info = link.get("linkinfo", {})
+    if "info_kind" in info:
+        print("kind", info["info_kind"])
+    for key, val in info.get("info_data", {}).items():
+        print("info." + key, json.dumps(val) if isinstance(val, (dict, list)) else val)
     return 0
 
 
@@ -191,6 +211,67 @@ def recv(bind, timeout):
     return 0
 
 
+def nla(atype, payload):
+    """A netlink attribute, padded to 4 bytes."""
+    hdr = struct.pack("=HH", 4 + len(payload), atype)
+    return hdr + payload + b"\0" * (-len(payload) % 4)
+
+
+def newlink(name, kind, attrs):
+    """RTM_NEWLINK NAME of KIND with info_data attributes "ID:TYPE:VALUE"
+    (TYPE u8, u32, be16 or in4).  Prints "ok" or "error ERRNO MESSAGE", the
+    message being the kernel's extack; exit status 0 if the link was made."""
+    NETLINK_ROUTE, NETLINK_EXT_ACK = 0, 11
+    RTM_NEWLINK, NLMSG_ERROR = 16, 2
+    NLM_F_REQUEST, NLM_F_ACK, NLM_F_EXCL, NLM_F_CREATE = 1, 4, 0x200, 0x400
+    NLM_F_ACK_TLVS, NLMSGERR_ATTR_MSG = 0x200, 1
+    IFLA_IFNAME, IFLA_LINKINFO = 3, 18
+    IFLA_INFO_KIND, IFLA_INFO_DATA = 1, 2
+    pack = {"u8": "=B", "u32": "=I", "be16": "!H"}
+
+    data = b""
+    for spec in attrs:
+        aid, atype, val = spec.split(":", 2)
+        if atype == "in4":
+            payload = socket.inet_aton(val)
+        else:
+            payload = struct.pack(pack[atype], int(val, 0))
+        data += nla(int(aid), payload)
+    linkinfo = nla(IFLA_INFO_KIND, kind.encode()) + nla(IFLA_INFO_DATA | 0x8000, data)
+    body = struct.pack("=BxHiII", socket.AF_UNSPEC, 0, 0, 0, 0)
+    body += nla(IFLA_IFNAME, name.encode() + b"\0")
+    body += nla(IFLA_LINKINFO | 0x8000, linkinfo)
+    flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL
+    msg = struct.pack("=IHHII", 16 + len(body), RTM_NEWLINK, flags, 1, 0) + body
+
+    s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_ROUTE)
+    s.setsockopt(270, NETLINK_EXT_ACK, 1)  # SOL_NETLINK
+    s.bind((0, 0))
+    s.send(msg)
+    reply = s.recv(65536)
+    length, mtype, mflags = struct.unpack("=IHH", reply[:8])
+    if mtype != NLMSG_ERROR:
+        print("unexpected reply type %d" % mtype)
+        return 2
+    err = struct.unpack("=i", reply[16:20])[0]
+    if err == 0:
+        print("ok")
+        return 0
+    text = ""
+    if mflags & NLM_F_ACK_TLVS:
+        # The request is echoed back after the error unless capped.
+        off = 20 + (16 if mflags & 0x100 else struct.unpack("=I", reply[20:24])[0])
+        while off + 4 <= length:
+            alen, atype = struct.unpack("=HH", reply[off:off + 4])
+            if alen < 4:
+                break
+            if atype == NLMSGERR_ATTR_MSG:
+                text = reply[off + 4:off + alen].split(b"\0")[0].decode()
+            off += (alen + 3) & ~3
+    print("error %d %s" % (-err, text))
+    return 1
+
+
 def main():
     if len(sys.argv) < 2:
         print(__doc__, file=sys.stderr)
@@ -198,12 +279,16 @@ def main():
     cmd, argv = sys.argv[1], sys.argv[2:]
     if cmd == "json-get" and len(argv) == 1:
         return json_get(argv[0])
+    if cmd == "link-dump" and not argv:
+        return link_dump()
     if cmd == "fdb-get" and len(argv) == 1:
         return fdb_get(argv[0])
     if cmd == "pcap" and len(argv) == 1:
         for line in pcap_lines(argv[0]):
             print(line)
         return 0
+    if cmd == "newlink" and len(argv) >= 2:
+        return newlink(argv[0], argv[1], argv[2:])
     if cmd == "recv" and len(argv) == 2:
         return recv(argv[0], argv[1])
     if cmd == "send":
