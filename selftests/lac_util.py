@@ -2,8 +2,6 @@
 # SPDX-License-Identifier: GPL-2.0
 """Helpers for the lac selftests.
 
-  lac_util.py json-get PATH        read JSON on stdin, print the value at PATH
-                                   (dot separated; list indexes are numbers)
   lac_util.py link-dump            read `ip -j -d link show DEV` on stdin, print
                                    "KEY VALUE" lines: ifindex, address, mtu,
                                    kind, info.KEY for each key of info_data
@@ -30,22 +28,6 @@ import sys
 ETH_P_IP = 0x0800
 ETH_P_ARP = 0x0806
 VXVDE_HDR_LEN = 8
-
-
-def json_get(path):
-    obj = json.load(sys.stdin)
-    for part in path.split("."):
-        try:
-            obj = obj[int(part)] if isinstance(obj, list) else obj[part]
-        except (KeyError, IndexError, ValueError, TypeError):
-            return 1
-    if isinstance(obj, (dict, list)):
-        print(json.dumps(obj))
-    elif isinstance(obj, bool):
-        print(int(obj))
-    else:
-        print(obj)
-    return 0
 
 
 def link_dump():
@@ -277,8 +259,6 @@ def main():
         print(__doc__, file=sys.stderr)
         return 2
     cmd, argv = sys.argv[1], sys.argv[2:]
-    if cmd == "json-get" and len(argv) == 1:
-        return json_get(argv[0])
     if cmd == "link-dump" and not argv:
         return link_dump()
     if cmd == "fdb-get" and len(argv) == 1:

@@ -1,0 +1,733 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# Shared helpers of the lac (Local Area Cloud) selftests.
+#
+# The underlay built by lac_underlay_create N is a LAN of N "hosts":
+#
+#   netns $UL:  br0 (bridge, mcast_snooping 0) with ports p1 .. pN
+#   netns $Hi:  eth0 (veth peer of pi), 10.0.0.i/24, route 224.0.0.0/4 dev eth0
+#
+# Every namespace gets a unique name and is deleted on exit, together with
+# the processes the test started.  IPv6 is disabled in them, so that the only
+# frames on a lac device are the ones a test sends.
+#
+# A test script sets ALL_TESTS (names of functions, each of which ends with
+# one log_test call), optionally REQUIRED_CMDS and a setup() function, and
+# calls lac_main "$@".  Output is KTAP; exit status 0 pass, 1 fail, 4 skip.
+# TESTS="test_a test_b" (or the names as arguments) runs a subset; tests of a
+# script build on each other's state, so pick a prefix of ALL_TESTS.
+
+LAC_SELFTEST_DIR=$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")
+
+KSFT_PASS=0
+KSFT_FAIL=1
+KSFT_SKIP=4
+
+# Seconds the waiting helpers wait by default before giving up.
+: "${LAC_WAIT:=10}"
+
+# The lac repository (standalone runs): it holds build/ip/link_lac.so, the ip
+# plugin, and build/<kernel release>/lac.ko.
+: "${LAC_REPO:=$(dirname "$LAC_SELFTEST_DIR")}"
+if [ -z "${IP_LIB_DIR:-}" ] && [ -e "$LAC_REPO/build/ip/link_lac.so" ]; then
+	export IP_LIB_DIR="$LAC_REPO/build/ip"
+fi
+
+if [ -x /usr/bin/python3 ]; then
+	LAC_PYTHON=/usr/bin/python3
+else
+	LAC_PYTHON=$(command -v python3 || echo python3)
+fi
+LAC_UTIL="$LAC_SELFTEST_DIR/lac_util.py"
+# -S: no site packages, the helper needs only the standard library (and
+# starts twice as fast in an emulated machine).
+LAC_PY=("$LAC_PYTHON" -S "$LAC_UTIL")
+
+# shellcheck disable=SC2034 # used by the tests
+{
+	LAC_GROUP=239.0.0.1
+	LAC_GROUP_PORT=14789
+}
+
+LAC_ID=$(mktemp -u XXXXXX)
+LAC_NS_LIST=()
+LAC_PIDS=()
+LAC_TMPDIR=
+declare -A LAC_CAP_PID=()
+
+REQUIRED_CMDS=${REQUIRED_CMDS:-}
+ALL_TESTS=${ALL_TESTS:-}
+
+##############################################################################
+# KTAP output
+
+KTAP_TESTNO=1
+KTAP_CNT_PASS=0
+KTAP_CNT_FAIL=0
+KTAP_CNT_SKIP=0
+KSFT_NUM_TESTS=0
+
+ktap_print_msg()
+{
+	local line
+
+	while IFS= read -r line; do
+		echo "# $line"
+	done <<< "$*"
+}
+
+# ktap_print_pipe: copy stdin as KTAP diagnostics.
+ktap_print_pipe()
+{
+	sed 's/^/# /'
+}
+
+ktap_print_header()
+{
+	echo "TAP version 13"
+}
+
+ktap_set_plan()
+{
+	KSFT_NUM_TESTS=$1
+	echo "1..$KSFT_NUM_TESTS"
+}
+
+__ktap_test()
+{
+	local result=$1 description=$2 directive=${3:-}
+
+	echo "$result $KTAP_TESTNO $description${directive:+ # $directive}"
+	KTAP_TESTNO=$((KTAP_TESTNO + 1))
+}
+
+ktap_test_pass()
+{
+	__ktap_test "ok" "$1"
+	KTAP_CNT_PASS=$((KTAP_CNT_PASS + 1))
+}
+
+ktap_test_skip()
+{
+	__ktap_test "ok" "$1" "SKIP${2:+ $2}"
+	KTAP_CNT_SKIP=$((KTAP_CNT_SKIP + 1))
+}
+
+ktap_test_fail()
+{
+	__ktap_test "not ok" "$1"
+	KTAP_CNT_FAIL=$((KTAP_CNT_FAIL + 1))
+}
+
+ktap_print_totals()
+{
+	echo "# Totals: pass:$KTAP_CNT_PASS fail:$KTAP_CNT_FAIL xfail:0 xpass:0 skip:$KTAP_CNT_SKIP error:0"
+}
+
+ktap_exit_fail_msg()
+{
+	echo "Bail out! $*"
+	ktap_print_totals
+	exit "$KSFT_FAIL"
+}
+
+ktap_finished()
+{
+	ktap_print_totals
+	if [ "$KTAP_CNT_FAIL" -ne 0 ] ||
+	   [ $((KTAP_CNT_PASS + KTAP_CNT_SKIP)) -ne "$KSFT_NUM_TESTS" ]; then
+		exit "$KSFT_FAIL"
+	fi
+	if [ "$KSFT_NUM_TESTS" -gt 0 ] && [ "$KTAP_CNT_SKIP" -eq "$KSFT_NUM_TESTS" ]; then
+		exit "$KSFT_SKIP"
+	fi
+	exit "$KSFT_PASS"
+}
+
+##############################################################################
+# Result bookkeeping, in the style of net/forwarding/lib.sh
+
+RET=0		# result of the running test: 0 pass, 1 fail, 4 skip
+RET_SKIP_MSG=
+
+log_info()
+{
+	ktap_print_msg "$@"
+}
+
+# check_err STATUS MESSAGE: fail the running test if STATUS is not 0.
+check_err()
+{
+	if [ "$1" -ne 0 ]; then
+		RET=$KSFT_FAIL
+		ktap_print_msg "FAIL: $2"
+	fi
+}
+
+# check_fail STATUS MESSAGE: fail the running test if STATUS is 0.
+check_fail()
+{
+	if [ "$1" -eq 0 ]; then
+		RET=$KSFT_FAIL
+		ktap_print_msg "FAIL: $2"
+	fi
+}
+
+# test_skip MESSAGE: the kernel lacks a feature the running test needs.
+test_skip()
+{
+	[ "$RET" -eq 0 ] && RET=$KSFT_SKIP
+	RET_SKIP_MSG=$1
+}
+
+log_test()
+{
+	case $RET in
+	0) ktap_test_pass "$1" ;;
+	"$KSFT_SKIP") ktap_test_skip "$1" "$RET_SKIP_MSG" ;;
+	*) ktap_test_fail "$1" ;;
+	esac
+	RET=0
+	RET_SKIP_MSG=
+}
+
+##############################################################################
+# Time and waiting
+
+now_ms()
+{
+	local t=${EPOCHREALTIME//[.,]/}
+
+	echo $((t / 1000))
+}
+
+# lac_wait_ms TIMEOUT_MS CMD...: run CMD every 0.1 s until it succeeds.
+lac_wait_ms()
+{
+	local timeout=$1; shift
+	local start
+
+	start=$(now_ms)
+	while true; do
+		"$@" && return 0
+		[ $(($(now_ms) - start)) -ge "$timeout" ] && return 1
+		sleep 0.1
+	done
+}
+
+# lac_wait [TIMEOUT_S] CMD...: like lac_wait_ms, in seconds.
+lac_wait()
+{
+	local timeout=$1; shift
+
+	lac_wait_ms $((timeout * 1000)) "$@"
+}
+
+# not CMD...: succeed if CMD fails (for lac_wait).
+not()
+{
+	! "$@"
+}
+
+##############################################################################
+# Requirements
+
+lac_require_cmds()
+{
+	local cmd missing=()
+
+	for cmd in "$@"; do
+		command -v "$cmd" > /dev/null 2>&1 || missing+=("$cmd")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	ktap_print_msg "missing commands: ${missing[*]}"
+	return 1
+}
+
+# The lac.ko to load when the module is not loaded yet.
+lac_ko_path()
+{
+	local rel
+
+	rel=$(uname -r)
+	if [ -n "${LAC_KO:-}" ]; then
+		echo "$LAC_KO"
+	elif [ -e "$LAC_REPO/build/$rel/lac.ko" ]; then
+		echo "$LAC_REPO/build/$rel/lac.ko"
+	fi
+}
+
+lac_module_loaded()
+{
+	[ -d /sys/module/lac ]
+}
+
+lac_load_module()
+{
+	local ko
+
+	lac_module_loaded && return 0
+	ko=$(lac_ko_path)
+	if [ -n "$ko" ]; then
+		insmod "$ko" || return 1
+	else
+		modprobe lac || return 1
+	fi
+	lac_module_loaded
+}
+
+lac_require()
+{
+	# shellcheck disable=SC2086
+	lac_require_cmds ip bridge ping python3 $REQUIRED_CMDS ||
+		ktap_exit_fail_msg "required commands are missing"
+	[ -r "$LAC_UTIL" ] || ktap_exit_fail_msg "$LAC_UTIL is missing"
+	[ "$(id -u)" -eq 0 ] || ktap_exit_fail_msg "the lac selftests need root"
+	lac_load_module ||
+		ktap_exit_fail_msg "the lac module is not loaded and cannot be loaded (LAC_KO=${LAC_KO:-}, $LAC_REPO/build/$(uname -r)/lac.ko)"
+	ip link help lac 2>&1 | grep -qi vni ||
+		ktap_exit_fail_msg "ip has no support for link type lac (IP_LIB_DIR=${IP_LIB_DIR:-unset}: build/ip/link_lac.so missing?)"
+}
+
+##############################################################################
+# Namespaces, processes and cleanup
+
+# lac_ns_create VAR...: create a namespace for each VAR and store its name.
+lac_ns_create()
+{
+	local var name
+
+	for var in "$@"; do
+		name="lac-$LAC_ID-${var,,}"
+		ip netns add "$name" || return 1
+		LAC_NS_LIST+=("$name")
+		printf -v "$var" '%s' "$name"
+		ip -n "$name" link set lo up || return 1
+		if [ -d /proc/sys/net/ipv6 ]; then
+			ip netns exec "$name" sh -c '
+				echo 1 > /proc/sys/net/ipv6/conf/all/disable_ipv6
+				echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6' ||
+				return 1
+		fi
+	done
+}
+
+lac_ns_delete()
+{
+	local ns=$1 pid i
+
+	for pid in $(ip netns pids "$ns" 2> /dev/null); do
+		kill "$pid" 2> /dev/null
+	done
+	ip netns del "$ns" 2> /dev/null
+	for i in "${!LAC_NS_LIST[@]}"; do
+		[ "${LAC_NS_LIST[$i]}" = "$ns" ] && unset "LAC_NS_LIST[$i]"
+	done
+	LAC_NS_LIST=("${LAC_NS_LIST[@]}")
+}
+
+lac_bg_add()
+{
+	LAC_PIDS+=("$1")
+}
+
+lac_cleanup()
+{
+	local pid i
+
+	for pid in "${LAC_PIDS[@]}"; do
+		kill "$pid" 2> /dev/null && wait "$pid" 2> /dev/null
+	done
+	LAC_PIDS=()
+	# Newest first: endpoint namespaces before the underlay they use.
+	for ((i = ${#LAC_NS_LIST[@]} - 1; i >= 0; i--)); do
+		lac_ns_delete "${LAC_NS_LIST[$i]}"
+	done
+	[ -n "$LAC_TMPDIR" ] && rm -rf "$LAC_TMPDIR"
+	LAC_TMPDIR=
+}
+
+# lac_underlay_create N: namespace $UL with br0, hosts $H1 .. $HN.
+lac_underlay_create()
+{
+	local n=$1 i ns
+
+	lac_ns_create UL || return 1
+	ip -n "$UL" link add br0 type bridge mcast_snooping 0 || return 1
+	ip -n "$UL" link set br0 up || return 1
+	for ((i = 1; i <= n; i++)); do
+		lac_ns_create "H$i" || return 1
+		ns="H$i"
+		ns=${!ns}
+		ip -n "$ns" link add eth0 type veth peer name "p$i" netns "$UL" || return 1
+		ip -n "$UL" link set "p$i" master br0 up || return 1
+		ip -n "$ns" addr add "10.0.0.$i/24" dev eth0 || return 1
+		ip -n "$ns" link set eth0 up || return 1
+		ip -n "$ns" route add 224.0.0.0/4 dev eth0 || return 1
+	done
+}
+
+##############################################################################
+# lac devices
+
+# lac_add NS NAME [lac options...]: create a lac device, report ip's errors.
+lac_add()
+{
+	local ns=$1 name=$2 out; shift 2
+
+	if ! out=$(ip -n "$ns" link add "$name" type lac "$@" 2>&1); then
+		ktap_print_msg "ip link add $name type lac $*: $out"
+		return 1
+	fi
+}
+
+# lac_up NS NAME ADDR/PREFIX: address a device and bring it up.
+lac_up()
+{
+	local ns=$1 name=$2 addr=$3
+
+	ip -n "$ns" addr add "$addr" dev "$name" || return 1
+	ip -n "$ns" link set "$name" up
+}
+
+# lac_setup NS NAME ADDR/PREFIX [lac options...]
+lac_setup()
+{
+	local ns=$1 name=$2 addr=$3; shift 3
+
+	lac_add "$ns" "$name" "$@" && lac_up "$ns" "$name" "$addr"
+}
+
+declare -A LAC_LINK=()
+
+# lac_link_load NS DEV: fill LAC_LINK from `ip -j -d link show DEV`: keys
+# ifindex, address, mtu, kind and info.KEY for each key of info_data.
+lac_link_load()
+{
+	local out k v
+
+	LAC_LINK=()
+	out=$(ip -n "$1" -j -d link show dev "$2" | "${LAC_PY[@]}" link-dump) ||
+		return 1
+	while read -r k v; do
+		LAC_LINK[$k]=$v
+	done <<< "$out"
+}
+
+# lac_info NS DEV KEY: one key of linkinfo.info_data (JSON); fails if absent.
+lac_info()
+{
+	lac_link_load "$1" "$2" || return 1
+	[ -n "${LAC_LINK[info.$3]+set}" ] || return 1
+	echo "${LAC_LINK[info.$3]}"
+}
+
+lac_localport()
+{
+	lac_info "$1" "$2" local_port
+}
+
+dev_mac()
+{
+	ip -n "$1" -br link show dev "$2" | awk '{ print $3 }'
+}
+
+dev_mtu()
+{
+	ip -n "$1" -o link show dev "$2" |
+		awk '{ for (i = 1; i < NF; i++) if ($i == "mtu") print $(i + 1) }'
+}
+
+dev_stat()
+{
+	ip netns exec "$1" cat "/sys/class/net/$2/statistics/$3"
+}
+
+dev_exists()
+{
+	ip -n "$1" link show dev "$2" > /dev/null 2>&1
+}
+
+##############################################################################
+# Forwarding database
+
+# lac_fdb_get NS DEV MAC: print "IP PORT" of the entry for MAC, from
+# `bridge fdb show` ("MAC dst IP [port P] self"); the port is the device's
+# group port when the entry has none.
+lac_fdb_get()
+{
+	local ns=$1 dev=$2 mac=${3,,} out dst port
+
+	out=$(bridge -n "$ns" fdb show dev "$dev" | awk -v mac="$mac" '
+		tolower($1) == mac {
+			dst = ""; port = "-"
+			for (i = 2; i < NF; i++) {
+				if ($i == "dst") dst = $(i + 1)
+				if ($i == "port") port = $(i + 1)
+			}
+			if (dst != "") { print dst, port; found = 1; exit }
+		}
+		END { exit !found }') || return 1
+	read -r dst port <<< "$out"
+	if [ "$port" = "-" ]; then
+		port=$(lac_info "$ns" "$dev" port) || return 1
+	fi
+	echo "$dst $port"
+}
+
+# lac_fdb_get_json NS DEV MAC: like lac_fdb_get, from `bridge -j fdb show`.
+lac_fdb_get_json()
+{
+	local ns=$1 dev=$2 mac=$3 out dst port
+
+	out=$(bridge -n "$ns" -j fdb show dev "$dev" | "${LAC_PY[@]}" fdb-get "$mac") ||
+		return 1
+	read -r dst port <<< "$out"
+	if [ "$port" = "-" ]; then
+		port=$(lac_info "$ns" "$dev" port) || return 1
+	fi
+	echo "$dst $port"
+}
+
+lac_fdb_has()
+{
+	lac_fdb_get "$@" > /dev/null
+}
+
+lac_fdb_dump()
+{
+	bridge -n "$1" fdb show dev "$2" 2>&1 | ktap_print_pipe
+}
+
+# lac_fdb_check NS DEV MAC IP PORT: the entry for MAC points to IP:PORT.
+lac_fdb_check()
+{
+	local ns=$1 dev=$2 mac=$3 ip=$4 port=$5 got
+
+	if ! got=$(lac_fdb_get "$ns" "$dev" "$mac"); then
+		ktap_print_msg "no fdb entry for $mac on $dev in $ns; the fdb is:"
+		lac_fdb_dump "$ns" "$dev"
+		return 1
+	fi
+	if [ "$got" != "$ip $port" ]; then
+		ktap_print_msg "fdb entry for $mac on $dev in $ns is '$got', want '$ip $port'"
+		return 1
+	fi
+}
+
+# lac_fdb_wait_gone NS DEV MAC TIMEOUT_MS: wait for the entry to go, print
+# how long it took (ms).
+lac_fdb_wait_gone()
+{
+	local ns=$1 dev=$2 mac=$3 timeout=$4 start rc
+
+	start=$(now_ms)
+	lac_wait_ms "$timeout" not lac_fdb_has "$ns" "$dev" "$mac"
+	rc=$?
+	echo $(($(now_ms) - start))
+	return $rc
+}
+
+##############################################################################
+# Traffic
+
+# lac_ping NS ADDR [TRIES]: one echo per try, 1 s timeout each.
+lac_ping()
+{
+	local ns=$1 addr=$2 tries=${3:-10} i
+
+	for ((i = 0; i < tries; i++)); do
+		ip netns exec "$ns" ping -q -n -c 1 -W 1 "$addr" > /dev/null 2>&1 && return 0
+	done
+	ktap_print_msg "ping $addr from $ns failed $tries times"
+	return 1
+}
+
+# lac_no_ping NS ADDR: three echoes, none answered.
+lac_no_ping()
+{
+	! ip netns exec "$1" ping -q -n -c 3 -i 0.3 -W 1 "$2" > /dev/null 2>&1
+}
+
+# lac_udp_bound NS PORT: some UDP socket of NS is bound to PORT.
+lac_udp_bound()
+{
+	ip netns exec "$1" ss -uanH | awk -v p="$2" '
+		{ n = split($4, a, ":"); if (a[n] == p) found = 1 }
+		END { exit !found }'
+}
+
+# lac_dump NS...: state of the lac devices and UDP sockets of each NS, as
+# diagnostics of a failure.
+lac_dump()
+{
+	local ns
+
+	for ns in "$@"; do
+		{
+			echo "--- $ns"
+			ip -n "$ns" -s -d link show type lac
+			bridge -n "$ns" fdb show | grep -w dst
+			ip netns exec "$ns" ss -uanH
+		} 2>&1 | ktap_print_pipe
+	done
+}
+
+##############################################################################
+# Packet capture (tcpdump on an underlay device)
+
+# lac_capture_start NAME NS DEV: capture UDP on DEV in NS.
+lac_capture_start()
+{
+	local name=$1 ns=$2 dev=$3 f
+
+	[ -n "$LAC_TMPDIR" ] || LAC_TMPDIR=$(mktemp -d /tmp/lac-selftest.XXXXXX)
+	f="$LAC_TMPDIR/$name"
+	ip netns exec "$ns" tcpdump -Z root -i "$dev" -nn -U --immediate-mode \
+		-w "$f.pcap" udp 2> "$f.err" &
+	LAC_CAP_PID[$name]=$!
+	lac_bg_add $!
+	if ! lac_wait "$LAC_WAIT" grep -q "listening on" "$f.err"; then
+		ktap_print_msg "tcpdump did not start: $(cat "$f.err")"
+		return 1
+	fi
+}
+
+lac_capture_stop()
+{
+	local name=$1 pid=${LAC_CAP_PID[$1]} f=$LAC_TMPDIR/$1.pcap
+	local size last=-1 same=0 i
+
+	# Let tcpdump write the last datagrams: wait for the file to stay the
+	# same size for 0.3 s (at most 3 s).
+	for ((i = 0; i < 30 && same < 3; i++)); do
+		sleep 0.1
+		size=$(stat -c %s "$f" 2> /dev/null || echo 0)
+		if [ "$size" = "$last" ]; then
+			same=$((same + 1))
+		else
+			same=0
+			last=$size
+		fi
+	done
+	kill -INT "$pid" 2> /dev/null
+	wait "$pid" 2> /dev/null
+	"${LAC_PY[@]}" pcap "$LAC_TMPDIR/$name.pcap" > "$LAC_TMPDIR/$name.txt"
+}
+
+# lac_capture_records NAME: one line per UDP datagram of a stopped capture:
+# SRC SPORT DST DPORT TTL HDR VNI KIND INNER_SRC INNER_DST
+lac_capture_records()
+{
+	cat "$LAC_TMPDIR/$1.txt"
+}
+
+# lac_capture_count NAME AWK-CONDITION: how many records match, e.g.
+# lac_capture_count c1 '$1 == "10.0.0.1" && $8 == "arp"'
+lac_capture_count()
+{
+	lac_capture_records "$1" | awk "$2 { n++ } END { print n + 0 }"
+}
+
+lac_capture_show()
+{
+	lac_capture_records "$1" | ktap_print_pipe
+}
+
+##############################################################################
+# vde_plug (vdeplug4's vxvde://)
+
+declare -A LAC_VDE_PID=()
+
+# lac_vde_start NS TAP ADDR/PREFIX [URL]: plug tap TAP of NS into a vxvde
+# network (default vxvde://239.0.0.1).
+lac_vde_start()
+{
+	local ns=$1 tap=$2 addr=$3 url=${4:-vxvde://$LAC_GROUP} pid
+
+	ip -n "$ns" tuntap add "$tap" mode tap || return 1
+	ip -n "$ns" addr add "$addr" dev "$tap" || return 1
+	ip -n "$ns" link set "$tap" up || return 1
+	ip netns exec "$ns" setsid vde_plug "$url" "tap://$tap" \
+		< /dev/null > /dev/null 2>&1 &
+	pid=$!
+	LAC_VDE_PID["$ns/$tap"]=$pid
+	lac_bg_add "$pid"
+	if ! lac_wait "$LAC_WAIT" lac_vde_uport "$ns" "$tap" > /dev/null; then
+		ktap_print_msg "vde_plug $url tap://$tap did not start in $ns"
+		return 1
+	fi
+}
+
+# lac_vde_uport NS TAP: the unicast UDP port of the vde_plug of TAP (the one
+# of its two sockets that is not bound to the group).
+lac_vde_uport()
+{
+	local ns=$1 tap=$2 pid=${LAC_VDE_PID["$1/$2"]}
+
+	ip netns exec "$ns" ss -uanpH | awk -v pid="pid=$pid," '
+		index($0, pid) {
+			n = split($4, a, ":"); port = a[n]
+			addr = substr($4, 1, length($4) - length(port) - 1)
+			if (addr !~ /^(\[?::\]?|\*|0\.0\.0\.0)$/) next
+			print port; found = 1; exit
+		}
+		END { exit !found }'
+}
+
+lac_vde_running()
+{
+	kill -0 "${LAC_VDE_PID["$1/$2"]}" 2> /dev/null
+}
+
+# lac_vde_stop NS TAP [SIGNAL]: stop it (TERM by default: it sends the leave
+# message) and wait for it to exit.
+lac_vde_stop()
+{
+	local ns=$1 tap=$2 sig=${3:-TERM} pid=${LAC_VDE_PID["$1/$2"]}
+
+	kill "-$sig" "$pid" || return 1
+	wait "$pid" 2> /dev/null
+	return 0
+}
+
+##############################################################################
+# Main
+
+lac_main()
+{
+	local tests t before start
+
+	if [ $# -gt 0 ]; then
+		tests="$*"
+	else
+		tests=${TESTS:-$ALL_TESTS}
+	fi
+
+	trap lac_cleanup EXIT
+	LAC_TMPDIR=$(mktemp -d /tmp/lac-selftest.XXXXXX)
+
+	ktap_print_header
+	# shellcheck disable=SC2086
+	ktap_set_plan "$(set -- $tests; echo $#)"
+	lac_require
+	if declare -F setup > /dev/null; then
+		setup || ktap_exit_fail_msg "setup failed"
+	fi
+	for t in $tests; do
+		before=$KTAP_TESTNO
+		RET=0
+		if ! declare -F "$t" > /dev/null; then
+			ktap_test_fail "$t (no such test)"
+			continue
+		fi
+		start=$(now_ms)
+		"$t"
+		log_info "$t took $(($(now_ms) - start)) ms"
+		if [ "$KTAP_TESTNO" -eq "$before" ]; then
+			ktap_test_fail "$t (reported no result)"
+		fi
+	done
+	ktap_finished
+}
