@@ -1,15 +1,16 @@
 #!/bin/busybox sh
+# shellcheck shell=dash
 # SPDX-License-Identifier: GPL-2.0
 #
 # /init of the lac test VM.  scripts/vm-run.sh copies this file into a small
 # busybox initramfs; it is not meant to be run on a host.
 #
-# It loads the modules listed in /modules.list (virtio and 9p), mounts the
-# host root read-only (9p tag "hostroot") on /newroot with writable tmpfs
-# on /tmp, /var/tmp and /run, mounts the per-run share (9p tag "lacvm",
-# writable) on /run/lac-vm, and runs /run/lac-vm/job.sh chrooted into the
-# host root with its output on /dev/ttyS1.  The exit status of job.sh is
-# written to /run/lac-vm/rc, then the VM powers off.
+# It loads the modules listed in /modules.list (virtio, 9p and the ones every
+# test needs), mounts the host root read-only (9p tag "hostroot") on /newroot
+# with writable tmpfs on /tmp, /var/tmp and /run, mounts the per-run share
+# (9p tag "lacvm", writable) on /run/lac-vm, and runs /run/lac-vm/job.sh
+# chrooted into the host root with its output on /dev/ttyS1.  The exit status
+# of job.sh is written to /run/lac-vm/rc, then the VM powers off.
 
 R=/newroot
 SHARE=$R/run/lac-vm
@@ -32,9 +33,10 @@ die() {
 }
 
 load_modules() {
-	local m
+	local m list
 
-	for m in $(cat /modules.list); do
+	read -r list < /modules.list
+	for m in $list; do
 		insmod "/lib/modules/$m" || die "insmod $m failed"
 	done
 }
