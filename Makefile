@@ -22,8 +22,8 @@ KREL = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' \
 # Kernels of the VM tests: 6.1 (bookworm) and 6.12 (bookworm-backports).
 TEST_KERNELS = $(shell cat $(LAC_CACHE)/kernels 2>/dev/null)
 
-MOD_SRCS := Kbuild lac_main.c lac_fdb.c lac_netlink.c lac.h lac_compat.h
-LINT_SRCS := lac_main.c lac_fdb.c lac_netlink.c lac.h lac_compat.h \
+MOD_SRCS := Kbuild lac_main.c lac_fdb.c lac_netlink.c lac_sock.c lac.h lac_compat.h
+LINT_SRCS := lac_main.c lac_fdb.c lac_netlink.c lac_sock.c lac.h lac_compat.h \
 	     include/uapi/linux/if_lac.h
 CHECKPATCH = $(LAC_CACHE)/linux-source-6.12/scripts/checkpatch.pl
 

@@ -12,6 +12,7 @@
 #include <linux/rhashtable-types.h>
 #include <linux/workqueue.h>
 #include <net/gro_cells.h>
+#include <net/ipv6.h>
 #include <net/udp.h>
 
 /*
@@ -26,22 +27,36 @@ struct lachdr {
 
 #define LAC_HF_VNI	cpu_to_be32(0x08000000)
 #define LAC_HLEN	(sizeof(struct udphdr) + sizeof(struct lachdr))
-/* Outer IPv4 + UDP + lac + inner Ethernet header. */
+/* Outer IP + UDP + lac + inner Ethernet header. */
 #define LAC_HEADROOM4	(sizeof(struct iphdr) + LAC_HLEN + ETH_HLEN)
+#define LAC_HEADROOM6	(sizeof(struct ipv6hdr) + LAC_HLEN + ETH_HLEN)
 /* Leave messages waiting for the FDB walk beyond this are ignored. */
 #define LAC_FORGET_MAX	16
 /* Frames waiting for the group beyond this are dropped. */
 #define LAC_FLOOD_QLEN	1024
 
+/* An IPv4 address is ip4 followed by zeroes, so either compares as ip6. */
+union lac_addr {
+	__be32 ip4;
+	struct in6_addr ip6;
+};
+
 /* An endpoint on the underlay: where frames for a MAC are sent. */
 struct lac_remote {
-	__be32 ip4;
+	union lac_addr ip;
 	__be16 port;
 };
 
+static inline bool lac_remote_equal(const struct lac_remote *a,
+				    const struct lac_remote *b)
+{
+	return ipv6_addr_equal(&a->ip.ip6, &b->ip.ip6) && a->port == b->port;
+}
+
 struct lac_config {
-	__be32 group;
-	__be32 local;		/* 0: chosen by routing */
+	sa_family_t family;	/* of the underlay: AF_INET or AF_INET6 */
+	union lac_addr group;
+	union lac_addr local;	/* all zero: chosen by routing */
 	__be16 port;		/* UDP port of the group */
 	u32 vni;
 	int link;		/* underlay ifindex, 0: any */
@@ -63,6 +78,7 @@ struct lac_dev {
 
 	struct socket __rcu *usock;	/* own unicast port: tx and rx */
 	struct socket *gsock;		/* group:port, shared; rx only */
+	int mc_ifindex;			/* where gsock joined the group */
 	__be16 local_port;		/* port of usock, 0 while down */
 
 	struct gro_cells gro_cells;
@@ -82,12 +98,31 @@ struct lac_dev {
 
 extern unsigned int lac_net_id;
 
+static inline bool lac_is_ipv6(const struct lac_dev *lac)
+{
+	return IS_ENABLED(CONFIG_IPV6) && lac->cfg.family == AF_INET6;
+}
+
+static inline bool lac_addr_any(const union lac_addr *addr)
+{
+	return ipv6_addr_any(&addr->ip6);
+}
+
 /* lac_main.c */
 void lac_setup(struct net_device *dev);
 void lac_set_header(struct lac_dev *lac);
-int lac_apply_ttl(struct lac_dev *lac);
+void lac_update_carrier(struct lac_dev *lac);
 int lac_configure(struct lac_dev *lac, struct net *net, bool mtu_given,
 		  struct netlink_ext_ack *extack);
+int lac_udp_encap_recv(struct sock *sk, struct sk_buff *skb);
+
+/* lac_sock.c */
+int lac_socks_open(struct lac_dev *lac);
+void lac_socks_release(struct lac_dev *lac);
+int lac_sock_apply_ttl(struct lac_dev *lac);
+void lac_sock_rejoin(struct lac_dev *lac);
+int lac_send_group(struct lac_dev *lac, struct socket *sock,
+		   void *frame, size_t len);
 
 /* lac_fdb.c */
 struct lac_fdb;

@@ -36,12 +36,6 @@ static const struct rhashtable_params lac_fdb_params = {
 /* The ageing scan runs twice per ageing period, but at least every 10 s. */
 #define LAC_AGEING_SCAN_MAX	(10 * HZ)
 
-static bool lac_remote_equal(const struct lac_remote *a,
-			     const struct lac_remote *b)
-{
-	return a->ip4 == b->ip4 && a->port == b->port;
-}
-
 static bool lac_fdb_expired(const struct lac_dev *lac, const struct lac_fdb *f)
 {
 	u32 ageing = READ_ONCE(lac->cfg.ageing);
@@ -238,9 +232,8 @@ void lac_fdb_forget_remote(struct lac_dev *lac, const struct lac_remote *from)
 	if (queued)
 		schedule_work(&lac->forget_work);
 	else
-		net_dbg_ratelimited("%s: leave from %pI4:%u ignored: too many\n",
-				    lac->dev->name, &from->ip4,
-				    ntohs(from->port));
+		net_dbg_ratelimited("%s: leave ignored: too many pending\n",
+				    lac->dev->name);
 }
 
 static void lac_fdb_forget_work(struct work_struct *work)
@@ -335,8 +328,11 @@ static int lac_fdb_fill(struct sk_buff *skb, const struct lac_dev *lac,
 			peernet2id(dev_net(lac->dev), lac->net)))
 		goto nla_put_failure;
 
-	if (nla_put(skb, NDA_LLADDR, ETH_ALEN, f->mac) ||
-	    nla_put_in_addr(skb, NDA_DST, f->remote.ip4))
+	if (nla_put(skb, NDA_LLADDR, ETH_ALEN, f->mac))
+		goto nla_put_failure;
+	if (lac_is_ipv6(lac) ?
+	    nla_put_in6_addr(skb, NDA_DST, &f->remote.ip.ip6) :
+	    nla_put_in_addr(skb, NDA_DST, f->remote.ip.ip4))
 		goto nla_put_failure;
 
 	/* Like vxlan: the port only when it is not the group port. */

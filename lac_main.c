@@ -17,7 +17,10 @@
 #include <linux/rtnetlink.h>
 #include <net/dst.h>
 #include <net/inet_sock.h>
+#include <net/addrconf.h>
+#include <net/ip6_tunnel.h>
 #include <net/ip_tunnels.h>
+#include <net/ipv6_stubs.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 #include <net/route.h>
@@ -33,11 +36,28 @@ static const struct device_type lac_type = {
 	.name = "lac",
 };
 
-static void lac_remote_from_skb(const struct sk_buff *skb,
+static void lac_remote_from_skb(const struct lac_dev *lac,
+				const struct sk_buff *skb,
 				struct lac_remote *from)
 {
-	from->ip4 = ip_hdr(skb)->saddr;
+	memset(from, 0, sizeof(*from));
+	if (lac_is_ipv6(lac))
+		from->ip.ip6 = ipv6_hdr(skb)->saddr;
+	else
+		from->ip.ip4 = ip_hdr(skb)->saddr;
 	from->port = udp_hdr(skb)->source;
+}
+
+static bool lac_addr_is_local(const struct lac_dev *lac,
+			      const union lac_addr *addr)
+{
+	if (!lac_addr_any(&lac->cfg.local))
+		return ipv6_addr_equal(&addr->ip6, &lac->cfg.local.ip6);
+#if IS_ENABLED(CONFIG_IPV6)
+	if (lac_is_ipv6(lac))
+		return ipv6_chk_addr(lac->net, &addr->ip6, NULL, 0);
+#endif
+	return inet_addr_type(lac->net, addr->ip4) == RTN_LOCAL;
 }
 
 /*
@@ -47,11 +67,8 @@ static void lac_remote_from_skb(const struct sk_buff *skb,
 static bool lac_is_own_echo(const struct lac_dev *lac,
 			    const struct lac_remote *from)
 {
-	if (from->port != READ_ONCE(lac->local_port))
-		return false;
-	if (lac->cfg.local)
-		return from->ip4 == lac->cfg.local;
-	return inet_addr_type(lac->net, from->ip4) == RTN_LOCAL;
+	return from->port == READ_ONCE(lac->local_port) &&
+	       lac_addr_is_local(lac, &from->ip);
 }
 
 static void lac_rx_drop(struct lac_dev *lac, struct sk_buff *skb)
@@ -107,7 +124,7 @@ static void lac_rx_frame(struct lac_dev *lac, struct sk_buff *skb,
  * encap_rcv of both sockets, called with skb->data at the UDP header and
  * the UDP checksum already verified.  Always consumes the skb.
  */
-static int lac_udp_encap_recv(struct sock *sk, struct sk_buff *skb)
+int lac_udp_encap_recv(struct sock *sk, struct sk_buff *skb)
 {
 	const struct lachdr *lh;
 	struct lac_remote from;
@@ -125,7 +142,7 @@ static int lac_udp_encap_recv(struct sock *sk, struct sk_buff *skb)
 	if (lh->flags != LAC_HF_VNI || lh->vni != lac->hdr.vni)
 		goto drop;
 
-	lac_remote_from_skb(skb, &from);
+	lac_remote_from_skb(lac, skb, &from);
 
 	if (skb->len == LAC_HLEN) {
 		lac_fdb_forget_remote(lac, &from);
@@ -151,106 +168,128 @@ drop:
 	return 0;
 }
 
-static struct rtable *lac_route4(struct lac_dev *lac, struct sk_buff *skb,
-				 const struct lac_remote *dst,
-				 struct flowi4 *fl4)
+/* Make room for the outer headers, then push the lac header. */
+static int lac_encap(const struct lac_dev *lac, struct sk_buff *skb,
+		     int headroom)
 {
+	struct lachdr *lh;
+
+	if (skb_cow_head(skb, headroom) ||
+	    iptunnel_handle_offloads(skb, SKB_GSO_UDP_TUNNEL_CSUM))
+		return -ENOMEM;
+
+	lh = __skb_push(skb, sizeof(*lh));
+	*lh = lac->hdr;
+	skb_set_inner_protocol(skb, htons(ETH_P_TEB));
+	return 0;
+}
+
+static int lac_xmit_unicast4(struct lac_dev *lac, struct socket *sock,
+			     struct sk_buff *skb, const struct lac_remote *dst)
+{
+	struct flowi4 fl4;
 	struct rtable *rt;
+	int err;
 
-	memset(fl4, 0, sizeof(*fl4));
-	fl4->daddr = dst->ip4;
-	fl4->saddr = lac->cfg.local;
-	fl4->flowi4_proto = IPPROTO_UDP;
-	fl4->flowi4_mark = skb->mark;
-	fl4->fl4_sport = READ_ONCE(lac->local_port);
-	fl4->fl4_dport = dst->port;
+	memset(&fl4, 0, sizeof(fl4));
+	fl4.daddr = dst->ip.ip4;
+	fl4.saddr = lac->cfg.local.ip4;
+	fl4.flowi4_proto = IPPROTO_UDP;
+	fl4.flowi4_mark = skb->mark;
+	fl4.fl4_sport = READ_ONCE(lac->local_port);
+	fl4.fl4_dport = dst->port;
 
-	rt = ip_route_output_key(lac->net, fl4);
+	rt = ip_route_output_key(lac->net, &fl4);
 	if (IS_ERR(rt))
-		return rt;
-
+		return PTR_ERR(rt);
 	if (rt->dst.dev == lac->dev) {
 		ip_rt_put(rt);
-		return ERR_PTR(-ELOOP);
+		return -ELOOP;
 	}
-	return rt;
+
+	err = lac_encap(lac, skb, LL_RESERVED_SPACE(rt->dst.dev) +
+			rt->dst.header_len + sizeof(struct iphdr) + LAC_HLEN);
+	if (err) {
+		ip_rt_put(rt);
+		return err;
+	}
+
+	udp_tunnel_xmit_skb(rt, sock->sk, skb, fl4.saddr, fl4.daddr, 0,
+			    READ_ONCE(lac->cfg.ttl), 0, fl4.fl4_sport,
+			    fl4.fl4_dport, !net_eq(lac->net, dev_net(lac->dev)),
+			    false);
+	return 0;
 }
+
+#if IS_ENABLED(CONFIG_IPV6)
+static int lac_xmit_unicast6(struct lac_dev *lac, struct socket *sock,
+			     struct sk_buff *skb, const struct lac_remote *dst)
+{
+	struct dst_entry *ndst;
+	struct flowi6 fl6;
+	int err;
+
+	memset(&fl6, 0, sizeof(fl6));
+	fl6.daddr = dst->ip.ip6;
+	fl6.saddr = lac->cfg.local.ip6;
+	fl6.flowi6_proto = IPPROTO_UDP;
+	fl6.flowi6_mark = skb->mark;
+	fl6.fl6_sport = READ_ONCE(lac->local_port);
+	fl6.fl6_dport = dst->port;
+
+	ndst = ipv6_stub->ipv6_dst_lookup_flow(lac->net, sock->sk, &fl6, NULL);
+	if (IS_ERR(ndst))
+		return PTR_ERR(ndst);
+	if (ndst->dev == lac->dev) {
+		dst_release(ndst);
+		return -ELOOP;
+	}
+
+	err = lac_encap(lac, skb, LL_RESERVED_SPACE(ndst->dev) +
+			ndst->header_len + sizeof(struct ipv6hdr) + LAC_HLEN);
+	if (err) {
+		dst_release(ndst);
+		return err;
+	}
+
+	udp_tunnel6_xmit_skb(ndst, sock->sk, skb, lac->dev, &fl6.saddr,
+			     &fl6.daddr, 0, READ_ONCE(lac->cfg.ttl), 0,
+			     fl6.fl6_sport, fl6.fl6_dport, false);
+	return 0;
+}
+#else
+static int lac_xmit_unicast6(struct lac_dev *lac, struct socket *sock,
+			     struct sk_buff *skb, const struct lac_remote *dst)
+{
+	return -EAFNOSUPPORT;
+}
+#endif
 
 /* Encapsulate skb (starting at its Ethernet header) and send it to a peer. */
 static void lac_xmit_unicast(struct lac_dev *lac, struct sk_buff *skb,
 			     const struct lac_remote *dst)
 {
 	struct net_device *dev = lac->dev;
-	struct lachdr *lh;
 	struct socket *sock;
-	struct flowi4 fl4;
-	struct rtable *rt;
-	int headroom;
+	int err;
 
 	sock = rcu_dereference(lac->usock);
 	if (unlikely(!sock))
-		goto drop;
+		err = -ENOTCONN;
+	else if (lac_is_ipv6(lac))
+		err = lac_xmit_unicast6(lac, sock, skb, dst);
+	else
+		err = lac_xmit_unicast4(lac, sock, skb, dst);
+	if (likely(!err))
+		return;
 
-	rt = lac_route4(lac, skb, dst, &fl4);
-	if (IS_ERR(rt)) {
+	if (err == -ENOMEM || err == -ENOTCONN) {
+		DEV_STATS_INC(dev, tx_dropped);
+	} else {
 		DEV_STATS_INC(dev, tx_carrier_errors);
-		goto error;
+		DEV_STATS_INC(dev, tx_errors);
 	}
-
-	headroom = LL_RESERVED_SPACE(rt->dst.dev) + rt->dst.header_len +
-		   sizeof(struct iphdr) + LAC_HLEN;
-	if (skb_cow_head(skb, headroom) ||
-	    iptunnel_handle_offloads(skb, SKB_GSO_UDP_TUNNEL_CSUM)) {
-		ip_rt_put(rt);
-		goto drop;
-	}
-
-	lh = __skb_push(skb, sizeof(*lh));
-	*lh = lac->hdr;
-	skb_set_inner_protocol(skb, htons(ETH_P_TEB));
-
-	udp_tunnel_xmit_skb(rt, sock->sk, skb, fl4.saddr, dst->ip4, 0,
-			    READ_ONCE(lac->cfg.ttl), 0, fl4.fl4_sport, dst->port,
-			    !net_eq(lac->net, dev_net(dev)), false);
-	return;
-
-error:
-	DEV_STATS_INC(dev, tx_errors);
 	kfree_skb(skb);
-	return;
-drop:
-	DEV_STATS_INC(dev, tx_dropped);
-	kfree_skb(skb);
-}
-
-/*
- * Group traffic is sent as VXVDE sends it: sendmsg() on the unicast socket.
- * Other lac devices and VXVDE processes on this host listen on the group
- * too and hear it only through the stack's multicast loopback, which
- * iptunnel_xmit() rules out: it counts as a nested device xmit, and
- * sk_mc_loop() refuses loopback in one.  The cost, a copy per frame, is
- * paid by broadcast and unknown unicast only.
- */
-static int lac_sendmsg_group(struct lac_dev *lac, struct socket *sock,
-			     void *frame, size_t len)
-{
-	struct sockaddr_in sin = {
-		.sin_family = AF_INET,
-		.sin_addr.s_addr = lac->cfg.group,
-		.sin_port = lac->cfg.port,
-	};
-	struct kvec iov[2] = {
-		{ .iov_base = &lac->hdr, .iov_len = sizeof(lac->hdr) },
-		{ .iov_base = frame, .iov_len = len },
-	};
-	struct msghdr msg = {
-		.msg_name = &sin,
-		.msg_namelen = sizeof(sin),
-		.msg_flags = MSG_DONTWAIT,
-	};
-
-	return kernel_sendmsg(sock, &msg, iov, len ? 2 : 1,
-			      sizeof(lac->hdr) + len);
 }
 
 static void lac_flood_one(struct lac_dev *lac, struct socket *sock,
@@ -261,7 +300,7 @@ static void lac_flood_one(struct lac_dev *lac, struct socket *sock,
 
 	if (skb_linearize(skb))
 		DEV_STATS_INC(dev, tx_dropped);
-	else if (lac_sendmsg_group(lac, sock, skb->data, len) < 0)
+	else if (lac_send_group(lac, sock, skb->data, len) < 0)
 		DEV_STATS_INC(dev, tx_errors);
 	else
 		dev_sw_netstats_tx_add(dev, 1, len);
@@ -351,167 +390,26 @@ static void lac_send_leave(struct lac_dev *lac)
 	struct socket *sock = rtnl_dereference(lac->usock);
 
 	if (sock)
-		lac_sendmsg_group(lac, sock, NULL, 0);
-}
-
-static struct socket *lac_sock_create(struct lac_dev *lac, __be32 addr,
-				      __be16 port, bool shared)
-{
-	struct sockaddr_in sin = {
-		.sin_family = AF_INET,
-		.sin_addr.s_addr = addr,
-		.sin_port = port,
-	};
-	struct socket *sock;
-	int err;
-
-	err = sock_create_kern(lac->net, AF_INET, SOCK_DGRAM, IPPROTO_UDP,
-			       &sock);
-	if (err)
-		return ERR_PTR(err);
-
-	/* SO_REUSEADDR: other lac devices and vxvde processes share group:port */
-	if (shared)
-		sock->sk->sk_reuse = SK_CAN_REUSE;
-
-	err = kernel_bind(sock, (struct sockaddr *)&sin, sizeof(sin));
-	if (err) {
-		sock_release(sock);
-		return ERR_PTR(err);
-	}
-	return sock;
-}
-
-static void lac_sock_enable_rx(struct lac_dev *lac, struct socket *sock)
-{
-	struct udp_tunnel_sock_cfg cfg = {
-		.sk_user_data = lac,
-		.encap_type = 1,
-		.encap_rcv = lac_udp_encap_recv,
-	};
-
-	setup_udp_tunnel_sock(lac->net, sock, &cfg);
-}
-
-static int lac_sock_set_int(struct socket *sock, int optname, int val)
-{
-	return sock->ops->setsockopt(sock, SOL_IP, optname,
-				     KERNEL_SOCKPTR(&val), sizeof(val));
-}
-
-/* Under RTNL: the TTL may change while the device is up. */
-int lac_apply_ttl(struct lac_dev *lac)
-{
-	struct socket *sock = rtnl_dereference(lac->usock);
-
-	if (!sock)
-		return 0;
-	return lac_sock_set_int(sock, IP_MULTICAST_TTL, lac->cfg.ttl);
+		lac_send_group(lac, sock, NULL, 0);
 }
 
 /*
- * The unicast socket sends to the group like a VXVDE process does: on the
- * underlay device, with our TTL, and looped back to this host's listeners
- * (setup_udp_tunnel_sock() turned loopback off).
+ * With dev, a LAC is only as up as its underlay device.  (Not its
+ * operstate: linkwatch updates that after the NETDEV_DOWN we react to.)
  */
-static int lac_sock_set_mc_options(struct lac_dev *lac, struct socket *sock)
+void lac_update_carrier(struct lac_dev *lac)
 {
-	struct ip_mreqn mreq = { .imr_ifindex = lac->cfg.link };
-	int err;
+	struct net_device *lower;
 
-	err = lac_sock_set_int(sock, IP_MULTICAST_LOOP, 1);
-	if (!err)
-		err = lac_sock_set_int(sock, IP_MULTICAST_TTL, lac->cfg.ttl);
-	if (!err && lac->cfg.link)
-		err = sock->ops->setsockopt(sock, SOL_IP, IP_MULTICAST_IF,
-					    KERNEL_SOCKPTR(&mreq),
-					    sizeof(mreq));
-	return err;
-}
-
-static int lac_group_join(struct lac_dev *lac, struct socket *sock, bool join)
-{
-	struct ip_mreqn mreq = {
-		.imr_multiaddr.s_addr = lac->cfg.group,
-		.imr_ifindex = lac->cfg.link,
-	};
-	struct sock *sk = sock->sk;
-	int err;
-
-	lock_sock(sk);
-	if (join)
-		err = ip_mc_join_group(sk, &mreq);
-	else
-		err = ip_mc_leave_group(sk, &mreq);
-	release_sock(sk);
-	return err;
-}
-
-/*
- * The group socket must have left the group before it is released: the
- * release would otherwise take RTNL, which we hold.
- */
-static void lac_socks_release(struct lac_dev *lac)
-{
-	struct socket *usock = rtnl_dereference(lac->usock);
-
-	RCU_INIT_POINTER(lac->usock, NULL);
-	WRITE_ONCE(lac->local_port, 0);
-	if (lac->gsock) {
-		lac_group_join(lac, lac->gsock, false);
-		udp_tunnel_sock_release(lac->gsock);
-		lac->gsock = NULL;
+	if (lac->cfg.link) {
+		lower = __dev_get_by_index(lac->net, lac->cfg.link);
+		if (!lower || !netif_running(lower) ||
+		    !netif_carrier_ok(lower)) {
+			netif_carrier_off(lac->dev);
+			return;
+		}
 	}
-	if (usock)
-		udp_tunnel_sock_release(usock);
-}
-
-static int lac_socks_open(struct lac_dev *lac)
-{
-	struct socket *usock, *gsock;
-	int err;
-
-	usock = lac_sock_create(lac, lac->cfg.local, 0, false);
-	if (IS_ERR(usock)) {
-		netdev_err(lac->dev, "cannot bind a UDP port on %pI4: %ld\n",
-			   &lac->cfg.local, PTR_ERR(usock));
-		return PTR_ERR(usock);
-	}
-
-	/* Before rx starts: the echo filter needs the port. */
-	WRITE_ONCE(lac->local_port, inet_sk(usock->sk)->inet_sport);
-	lac_sock_enable_rx(lac, usock);
-
-	err = lac_sock_set_mc_options(lac, usock);
-	if (err)
-		goto err_usock;
-
-	gsock = lac_sock_create(lac, lac->cfg.group, lac->cfg.port, true);
-	if (IS_ERR(gsock)) {
-		err = PTR_ERR(gsock);
-		netdev_err(lac->dev, "cannot bind %pI4:%u: %d\n",
-			   &lac->cfg.group, ntohs(lac->cfg.port), err);
-		goto err_usock;
-	}
-
-	err = lac_group_join(lac, gsock, true);
-	if (err) {
-		netdev_err(lac->dev,
-			   "cannot join group %pI4: %d (no multicast route? set dev)\n",
-			   &lac->cfg.group, err);
-		sock_release(gsock);
-		goto err_usock;
-	}
-
-	lac_sock_enable_rx(lac, gsock);
-	lac->gsock = gsock;
-	rcu_assign_pointer(lac->usock, usock);
-	return 0;
-
-err_usock:
-	WRITE_ONCE(lac->local_port, 0);
-	udp_tunnel_sock_release(usock);
-	return err;
+	netif_carrier_on(lac->dev);
 }
 
 static int lac_open(struct net_device *dev)
@@ -523,6 +421,7 @@ static int lac_open(struct net_device *dev)
 	if (err)
 		return err;
 
+	lac_update_carrier(lac);
 	lac_fdb_start(lac);
 	return 0;
 }
@@ -566,17 +465,18 @@ static void lac_uninit(struct net_device *dev)
 	lac_fdb_destroy(lac);
 }
 
+static int lac_headroom(const struct lac_dev *lac)
+{
+	return lac_is_ipv6(lac) ? LAC_HEADROOM6 : LAC_HEADROOM4;
+}
+
 static int lac_max_mtu(const struct lac_dev *lac)
 {
-	struct net_device *lower;
+	struct net_device *lower = NULL;
 
-	if (!lac->cfg.link)
-		return ETH_MAX_MTU - LAC_HEADROOM4;
-
-	lower = __dev_get_by_index(lac->net, lac->cfg.link);
-	if (!lower)
-		return ETH_MAX_MTU - LAC_HEADROOM4;
-	return lower->mtu - LAC_HEADROOM4;
+	if (lac->cfg.link)
+		lower = __dev_get_by_index(lac->net, lac->cfg.link);
+	return (lower ? lower->mtu : ETH_MAX_MTU) - lac_headroom(lac);
 }
 
 static int lac_change_mtu(struct net_device *dev, int new_mtu)
@@ -638,7 +538,7 @@ void lac_setup(struct net_device *dev)
 	dev->pcpu_stat_type = NETDEV_PCPU_STAT_TSTATS;
 
 	dev->min_mtu = ETH_MIN_MTU;
-	dev->max_mtu = ETH_MAX_MTU - LAC_HEADROOM4;
+	dev->max_mtu = ETH_MAX_MTU - LAC_HEADROOM4;	/* set by family later */
 
 	lac->dev = dev;
 	INIT_LIST_HEAD(&lac->next);
@@ -659,12 +559,13 @@ int lac_configure(struct lac_dev *lac, struct net *net, bool mtu_given,
 	lac->net = net;
 	lac_set_header(lac);
 
+	dev->max_mtu = ETH_MAX_MTU - lac_headroom(lac);
 	if (!mtu_given) {
 		/* Without an underlay device, leave room for a 1500 one. */
 		if (lac->cfg.link)
 			dev->mtu = lac_max_mtu(lac);
 		else
-			dev->mtu = ETH_DATA_LEN - LAC_HEADROOM4;
+			dev->mtu = ETH_DATA_LEN - lac_headroom(lac);
 	}
 	if (dev->mtu > lac_max_mtu(lac)) {
 		NL_SET_ERR_MSG(extack, "MTU too large for the underlay device");
@@ -686,15 +587,45 @@ static void lac_lower_unregister(struct net_device *lower,
 	}
 }
 
+/*
+ * An underlay device changed state.  The LACs on it follow its carrier,
+ * and when it comes up they join the group again; so do the LACs without
+ * dev, whose membership went to whatever device routing picked.
+ */
+static void lac_lower_change(struct net_device *lower, unsigned long event)
+{
+	struct lac_net *ln = net_generic(dev_net(lower), lac_net_id);
+	struct lac_dev *lac;
+
+	list_for_each_entry(lac, &ln->devices, next) {
+		if (lac->cfg.link && lac->cfg.link != lower->ifindex)
+			continue;
+		if (event == NETDEV_UP && netif_running(lac->dev))
+			lac_sock_rejoin(lac);
+		if (lac->cfg.link)
+			lac_update_carrier(lac);
+	}
+}
+
 static int lac_netdevice_event(struct notifier_block *nb,
 			       unsigned long event, void *ptr)
 {
 	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
 	LIST_HEAD(kill);
 
-	if (event == NETDEV_UNREGISTER) {
+	if (dev->netdev_ops == &lac_netdev_ops)
+		return NOTIFY_DONE;
+
+	switch (event) {
+	case NETDEV_UNREGISTER:
 		lac_lower_unregister(dev, &kill);
 		unregister_netdevice_many(&kill);
+		break;
+	case NETDEV_UP:
+	case NETDEV_DOWN:
+	case NETDEV_CHANGE:
+		lac_lower_change(dev, event);
+		break;
 	}
 	return NOTIFY_DONE;
 }

@@ -6,6 +6,8 @@
 #include <linux/etherdevice.h>
 #include <linux/if_lac.h>
 #include <linux/rtnetlink.h>
+#include <net/addrconf.h>
+#include <net/ipv6.h>
 #include <net/netlink.h>
 #include <net/netns/generic.h>
 #include <net/rtnetlink.h>
@@ -26,8 +28,8 @@ static const struct nla_policy lac_policy[IFLA_LAC_MAX + 1] = {
 				    .reject_message = "The unicast port is chosen by the kernel" },
 };
 
-static int lac_validate_ipv4(struct nlattr *data[],
-			     struct netlink_ext_ack *extack)
+static int lac_validate_addrs(struct nlattr *data[],
+			      struct netlink_ext_ack *extack)
 {
 	struct nlattr *attr;
 
@@ -38,9 +40,23 @@ static int lac_validate_ipv4(struct nlattr *data[],
 		return -EINVAL;
 	}
 
+	attr = data[IFLA_LAC_GROUP6];
+	if (attr && !ipv6_addr_is_multicast(nla_data(attr))) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "Group must be an IPv6 multicast address");
+		return -EINVAL;
+	}
+
 	attr = data[IFLA_LAC_LOCAL];
 	if (attr && (ipv4_is_multicast(nla_get_in_addr(attr)) ||
 		     ipv4_is_lbcast(nla_get_in_addr(attr)))) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "Local address must be a unicast address");
+		return -EINVAL;
+	}
+
+	attr = data[IFLA_LAC_LOCAL6];
+	if (attr && ipv6_addr_is_multicast(nla_data(attr))) {
 		NL_SET_ERR_MSG_ATTR(extack, attr,
 				    "Local address must be a unicast address");
 		return -EINVAL;
@@ -69,13 +85,6 @@ static int lac_validate(struct nlattr *tb[], struct nlattr *data[],
 	if (!data)
 		return 0;
 
-	if (data[IFLA_LAC_GROUP6] || data[IFLA_LAC_LOCAL6]) {
-		attr = data[IFLA_LAC_GROUP6] ?: data[IFLA_LAC_LOCAL6];
-		NL_SET_ERR_MSG_ATTR(extack, attr,
-				    "IPv6 underlay is not supported yet");
-		return -EAFNOSUPPORT;
-	}
-
 	attr = data[IFLA_LAC_VNI];
 	if (attr && nla_get_u32(attr) > LAC_VNI_MAX) {
 		NL_SET_ERR_MSG_ATTR(extack, attr,
@@ -95,13 +104,19 @@ static int lac_validate(struct nlattr *tb[], struct nlattr *data[],
 		return -EINVAL;
 	}
 
-	return lac_validate_ipv4(data, extack);
+	return lac_validate_addrs(data, extack);
 }
+
+/* VXVDE's IPv6 default group. */
+static const struct in6_addr lac_default_group6 = {
+	.s6_addr = { 0xff, 0x05, 0x56, 0xde, [15] = 0x01 },
+};
 
 static void lac_config_defaults(struct lac_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->group = htonl(LAC_DEFAULT_GROUP);
+	cfg->family = AF_INET;
+	cfg->group.ip4 = htonl(LAC_DEFAULT_GROUP);
 	cfg->port = htons(LAC_DEFAULT_PORT);
 	cfg->vni = LAC_DEFAULT_VNI;
 	cfg->ttl = LAC_DEFAULT_TTL;
@@ -111,16 +126,73 @@ static void lac_config_defaults(struct lac_config *cfg)
 /* Settings that only take effect when the sockets are opened. */
 static bool lac_has_socket_attrs(struct nlattr *data[])
 {
-	return data[IFLA_LAC_GROUP] || data[IFLA_LAC_VNI] ||
-	       data[IFLA_LAC_PORT] || data[IFLA_LAC_LINK] ||
-	       data[IFLA_LAC_LOCAL];
+	return data[IFLA_LAC_GROUP] || data[IFLA_LAC_GROUP6] ||
+	       data[IFLA_LAC_VNI] || data[IFLA_LAC_PORT] ||
+	       data[IFLA_LAC_LINK] || data[IFLA_LAC_LOCAL] ||
+	       data[IFLA_LAC_LOCAL6];
+}
+
+/*
+ * The underlay family comes from the group, else from the local address;
+ * an IPv6 LAC without a group gets VXVDE's IPv6 default.  It is fixed at
+ * creation.
+ */
+static int lac_nl2family(struct nlattr *data[], struct lac_config *cfg,
+			 bool create, struct netlink_ext_ack *extack)
+{
+	bool v4 = data[IFLA_LAC_GROUP] || data[IFLA_LAC_LOCAL];
+	bool v6 = data[IFLA_LAC_GROUP6] || data[IFLA_LAC_LOCAL6];
+	sa_family_t family;
+
+	if (v4 && v6) {
+		NL_SET_ERR_MSG(extack,
+			       "Group and local address must be of one address family");
+		return -EINVAL;
+	}
+	if (!v4 && !v6)
+		return 0;
+
+	family = v6 ? AF_INET6 : AF_INET;
+	if (!create && family != cfg->family) {
+		NL_SET_ERR_MSG(extack,
+			       "The address family of a LAC cannot change");
+		return -EINVAL;
+	}
+	if (family == AF_INET6 && !ipv6_mod_enabled()) {
+		NL_SET_ERR_MSG(extack, "IPv6 is disabled on this host");
+		return -EAFNOSUPPORT;
+	}
+
+	if (create && family == AF_INET6) {
+		cfg->family = AF_INET6;
+		cfg->group.ip6 = lac_default_group6;
+	}
+	return 0;
+}
+
+static void lac_nl2addr(struct nlattr *attr4, struct nlattr *attr6,
+			union lac_addr *addr)
+{
+	if (attr4) {
+		memset(addr, 0, sizeof(*addr));
+		addr->ip4 = nla_get_in_addr(attr4);
+	} else if (attr6) {
+		addr->ip6 = nla_get_in6_addr(attr6);
+	}
 }
 
 static int lac_nl2conf(struct net *net, struct nlattr *data[],
-		       struct lac_config *cfg, struct netlink_ext_ack *extack)
+		       struct lac_config *cfg, bool create,
+		       struct netlink_ext_ack *extack)
 {
+	int err;
+
 	if (!data)
 		return 0;
+
+	err = lac_nl2family(data, cfg, create, extack);
+	if (err)
+		return err;
 
 	if (data[IFLA_LAC_LINK]) {
 		u32 ifindex = nla_get_u32(data[IFLA_LAC_LINK]);
@@ -132,10 +204,8 @@ static int lac_nl2conf(struct net *net, struct nlattr *data[],
 		}
 		cfg->link = ifindex;
 	}
-	if (data[IFLA_LAC_GROUP])
-		cfg->group = nla_get_in_addr(data[IFLA_LAC_GROUP]);
-	if (data[IFLA_LAC_LOCAL])
-		cfg->local = nla_get_in_addr(data[IFLA_LAC_LOCAL]);
+	lac_nl2addr(data[IFLA_LAC_GROUP], data[IFLA_LAC_GROUP6], &cfg->group);
+	lac_nl2addr(data[IFLA_LAC_LOCAL], data[IFLA_LAC_LOCAL6], &cfg->local);
 	if (data[IFLA_LAC_VNI])
 		cfg->vni = nla_get_u32(data[IFLA_LAC_VNI]);
 	if (data[IFLA_LAC_PORT])
@@ -156,7 +226,7 @@ static int lac_newlink(struct net *src_net, struct net_device *dev,
 	int err;
 
 	lac_config_defaults(&lac->cfg);
-	err = lac_nl2conf(src_net, data, &lac->cfg, extack);
+	err = lac_nl2conf(src_net, data, &lac->cfg, true, extack);
 	if (err)
 		return err;
 
@@ -171,6 +241,7 @@ static int lac_newlink(struct net *src_net, struct net_device *dev,
 	if (err)
 		return err;
 
+	lac_update_carrier(lac);
 	list_add(&lac->next, &ln->devices);
 	return 0;
 }
@@ -192,7 +263,7 @@ static int lac_changelink(struct net_device *dev, struct nlattr *tb[],
 		return -EBUSY;
 	}
 
-	err = lac_nl2conf(lac->net, data, &cfg, extack);
+	err = lac_nl2conf(lac->net, data, &cfg, false, extack);
 	if (err)
 		return err;
 
@@ -200,7 +271,7 @@ static int lac_changelink(struct net_device *dev, struct nlattr *tb[],
 	if (dev->flags & IFF_UP) {
 		WRITE_ONCE(lac->cfg.ttl, cfg.ttl);
 		WRITE_ONCE(lac->cfg.ageing, cfg.ageing);
-		return lac_apply_ttl(lac);
+		return lac_sock_apply_ttl(lac);
 	}
 
 	lac->cfg = cfg;
@@ -218,14 +289,27 @@ static void lac_dellink(struct net_device *dev, struct list_head *head)
 
 static size_t lac_get_size(const struct net_device *dev)
 {
-	return nla_total_size(sizeof(struct in_addr)) +	/* GROUP */
+	return nla_total_size(sizeof(struct in6_addr)) +	/* GROUP[6] */
 	       nla_total_size(sizeof(u32)) +		/* VNI */
 	       nla_total_size(sizeof(__be16)) +		/* PORT */
 	       nla_total_size(sizeof(u32)) +		/* LINK */
-	       nla_total_size(sizeof(struct in_addr)) +	/* LOCAL */
+	       nla_total_size(sizeof(struct in6_addr)) +	/* LOCAL[6] */
 	       nla_total_size(sizeof(u8)) +		/* TTL */
 	       nla_total_size(sizeof(u32)) +		/* AGEING */
 	       nla_total_size(sizeof(__be16));		/* LOCAL_PORT */
+}
+
+static int lac_fill_addrs(struct sk_buff *skb, const struct lac_dev *lac)
+{
+	const struct lac_config *cfg = &lac->cfg;
+	bool local = !lac_addr_any(&cfg->local);
+
+	if (lac_is_ipv6(lac))
+		return nla_put_in6_addr(skb, IFLA_LAC_GROUP6, &cfg->group.ip6) ||
+		       (local && nla_put_in6_addr(skb, IFLA_LAC_LOCAL6,
+						  &cfg->local.ip6));
+	return nla_put_in_addr(skb, IFLA_LAC_GROUP, cfg->group.ip4) ||
+	       (local && nla_put_in_addr(skb, IFLA_LAC_LOCAL, cfg->local.ip4));
 }
 
 static int lac_fill_info(struct sk_buff *skb, const struct net_device *dev)
@@ -233,7 +317,7 @@ static int lac_fill_info(struct sk_buff *skb, const struct net_device *dev)
 	const struct lac_dev *lac = netdev_priv(dev);
 	const struct lac_config *cfg = &lac->cfg;
 
-	if (nla_put_in_addr(skb, IFLA_LAC_GROUP, cfg->group) ||
+	if (lac_fill_addrs(skb, lac) ||
 	    nla_put_u32(skb, IFLA_LAC_VNI, cfg->vni) ||
 	    nla_put_be16(skb, IFLA_LAC_PORT, cfg->port) ||
 	    nla_put_u8(skb, IFLA_LAC_TTL, cfg->ttl) ||
@@ -242,8 +326,6 @@ static int lac_fill_info(struct sk_buff *skb, const struct net_device *dev)
 		return -EMSGSIZE;
 
 	if (cfg->link && nla_put_u32(skb, IFLA_LAC_LINK, cfg->link))
-		return -EMSGSIZE;
-	if (cfg->local && nla_put_in_addr(skb, IFLA_LAC_LOCAL, cfg->local))
 		return -EMSGSIZE;
 	return 0;
 }
