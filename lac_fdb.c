@@ -169,17 +169,18 @@ static void lac_fdb_remove(struct lac_dev *lac, struct lac_fdb *f)
 }
 
 /*
- * Remove the entries for which match() is true.  The walk does not hold
- * fdb_lock, so a large table never blocks rx learning for long.
+ * Call fn() on every entry until it returns non-zero, under RCU only: the
+ * walk does not hold fdb_lock, so a large table never blocks rx learning.
+ * Process context: the table's walker lock is not BH safe.
  */
-static void lac_fdb_remove_if(struct lac_dev *lac,
-			      bool (*match)(const struct lac_dev *lac,
-					    const struct lac_fdb *f,
-					    const void *arg),
-			      const void *arg)
+static int lac_fdb_walk(struct lac_dev *lac,
+			int (*fn)(struct lac_dev *lac, struct lac_fdb *f,
+				  void *arg),
+			void *arg)
 {
 	struct rhashtable_iter iter;
 	struct lac_fdb *f;
+	int err = 0;
 
 	rhashtable_walk_enter(&lac->fdb, &iter);
 	rhashtable_walk_start(&iter);
@@ -189,11 +190,41 @@ static void lac_fdb_remove_if(struct lac_dev *lac,
 				continue;
 			break;
 		}
-		if (match(lac, f, arg))
-			lac_fdb_remove(lac, f);
+		err = fn(lac, f, arg);
+		if (err)
+			break;
 	}
 	rhashtable_walk_stop(&iter);
 	rhashtable_walk_exit(&iter);
+	return err;
+}
+
+struct lac_fdb_filter {
+	bool (*match)(const struct lac_dev *lac, const struct lac_fdb *f,
+		      const void *arg);
+	const void *arg;
+};
+
+static int lac_fdb_remove_matching(struct lac_dev *lac, struct lac_fdb *f,
+				   void *arg)
+{
+	const struct lac_fdb_filter *filter = arg;
+
+	if (filter->match(lac, f, filter->arg))
+		lac_fdb_remove(lac, f);
+	return 0;
+}
+
+/* Remove the entries for which match() is true. */
+static void lac_fdb_remove_if(struct lac_dev *lac,
+			      bool (*match)(const struct lac_dev *lac,
+					    const struct lac_fdb *f,
+					    const void *arg),
+			      const void *arg)
+{
+	struct lac_fdb_filter filter = { .match = match, .arg = arg };
+
+	lac_fdb_walk(lac, lac_fdb_remove_matching, &filter);
 }
 
 struct lac_forget_batch {
@@ -355,35 +386,34 @@ nla_put_failure:
 	return -EMSGSIZE;
 }
 
+struct lac_fdb_dump_ctx {
+	struct sk_buff *skb;
+	struct netlink_callback *cb;
+	int *idx;
+};
+
+static int lac_fdb_dump_one(struct lac_dev *lac, struct lac_fdb *f, void *arg)
+{
+	struct lac_fdb_dump_ctx *ctx = arg;
+	struct netlink_callback *cb = ctx->cb;
+	int err = 0;
+
+	if (*ctx->idx >= cb->args[2])
+		err = lac_fdb_fill(ctx->skb, lac, f,
+				   NETLINK_CB(cb->skb).portid,
+				   cb->nlh->nlmsg_seq, RTM_NEWNEIGH,
+				   NLM_F_MULTI);
+	if (!err)
+		*ctx->idx += 1;
+	return err;
+}
+
 /* ndo_fdb_dump; *idx counts entries across calls, cb->args[2] resumes. */
 int lac_fdb_dump(struct sk_buff *skb, struct netlink_callback *cb,
 		 struct net_device *dev, struct net_device *filter_dev,
 		 int *idx)
 {
-	struct lac_dev *lac = netdev_priv(dev);
-	struct rhashtable_iter iter;
-	struct lac_fdb *f;
-	int err = 0;
+	struct lac_fdb_dump_ctx ctx = { .skb = skb, .cb = cb, .idx = idx };
 
-	rhashtable_walk_enter(&lac->fdb, &iter);
-	rhashtable_walk_start(&iter);
-	while ((f = rhashtable_walk_next(&iter))) {
-		if (IS_ERR(f)) {
-			if (PTR_ERR(f) == -EAGAIN)
-				continue;
-			break;
-		}
-		if (*idx >= cb->args[2]) {
-			err = lac_fdb_fill(skb, lac, f,
-					   NETLINK_CB(cb->skb).portid,
-					   cb->nlh->nlmsg_seq, RTM_NEWNEIGH,
-					   NLM_F_MULTI);
-			if (err < 0)
-				break;
-		}
-		*idx += 1;
-	}
-	rhashtable_walk_stop(&iter);
-	rhashtable_walk_exit(&iter);
-	return err;
+	return lac_fdb_walk(netdev_priv(dev), lac_fdb_dump_one, &ctx);
 }
