@@ -8,10 +8,13 @@
 
 #include <linux/if_ether.h>
 #include <linux/in.h>
+#include <linux/mutex.h>
 #include <linux/netdevice.h>
+#include <linux/ratelimit.h>
 #include <linux/rhashtable-types.h>
 #include <linux/workqueue.h>
 #include <net/gro_cells.h>
+#include <net/neighbour.h>
 #include <net/ipv6.h>
 #include <net/udp.h>
 
@@ -30,6 +33,8 @@ struct lachdr {
 /* Outer IP + UDP + lac + inner Ethernet header. */
 #define LAC_HEADROOM4	(sizeof(struct iphdr) + LAC_HLEN + ETH_HLEN)
 #define LAC_HEADROOM6	(sizeof(struct ipv6hdr) + LAC_HLEN + ETH_HLEN)
+/* Head-end replication targets per device. */
+#define LAC_FLOOD_TARGETS_MAX	256
 /* Leave messages waiting for the FDB walk beyond this are ignored. */
 #define LAC_FORGET_MAX	16
 /* Frames waiting for the group beyond this are dropped. */
@@ -62,6 +67,21 @@ struct lac_config {
 	int link;		/* underlay ifindex, 0: any */
 	u8 ttl;
 	u32 ageing;		/* seconds, 0: learned entries never expire */
+	bool learning;
+	bool nogroup;		/* flood to the flood list only */
+	u32 maxaddr;		/* cap on learned entries, 0: none */
+};
+
+/* A head-end replication target: the 00:00:00:00:00:00 entries. */
+struct lac_flood_target {
+	struct list_head list;
+	struct lac_remote remote;
+};
+
+/* Events of the slow path, for ethtool -S. */
+struct lac_counters {
+	atomic_long_t rx_static_conflict;	/* static MAC from elsewhere */
+	atomic_long_t rx_learn_limit;		/* new MAC beyond maxaddress */
 };
 
 /* Per network namespace: the lac devices whose sockets live there. */
@@ -94,6 +114,14 @@ struct lac_dev {
 	struct lac_remote forget[LAC_FORGET_MAX];
 	unsigned int n_forget;
 	struct work_struct forget_work;
+	atomic_t n_learned;		/* for maxaddress */
+	struct ratelimit_state notify_rs; /* learning events */
+
+	struct mutex flood_lock;	/* flood_targets */
+	struct list_head flood_targets;
+	unsigned int n_flood_targets;
+
+	struct lac_counters counters;
 };
 
 extern unsigned int lac_net_id;
@@ -121,26 +149,69 @@ int lac_socks_open(struct lac_dev *lac);
 void lac_socks_release(struct lac_dev *lac);
 int lac_sock_apply_ttl(struct lac_dev *lac);
 void lac_sock_rejoin(struct lac_dev *lac);
-int lac_send_group(struct lac_dev *lac, struct socket *sock,
-		   void *frame, size_t len);
+int lac_send_to(struct lac_dev *lac, struct socket *sock,
+		const struct lac_remote *dst, void *frame, size_t len);
+
+/* An FDB entry.  Its MAC, remote and state never change: see lac_fdb.c. */
+struct lac_fdb {
+	struct rhash_head node;
+	u8 mac[ETH_ALEN];
+	u8 state;		/* NUD_REACHABLE: learned; NUD_NOARP, NUD_PERMANENT: static */
+	struct lac_remote remote;
+	unsigned long updated;	/* jiffies of the last frame from mac */
+	unsigned long used;	/* jiffies of the last frame sent to mac */
+	struct rcu_head rcu;
+};
+
+#define LAC_FDB_STATIC	(NUD_NOARP | NUD_PERMANENT)
+
+/* The MAC of flood targets in the bridge fdb interface. */
+extern const u8 lac_flood_mac[ETH_ALEN];
+
+static inline bool lac_fdb_is_static(const struct lac_fdb *f)
+{
+	return f->state & LAC_FDB_STATIC;
+}
 
 /* lac_fdb.c */
-struct lac_fdb;
 
 int lac_fdb_init(struct lac_dev *lac);
 void lac_fdb_destroy(struct lac_dev *lac);
 bool lac_fdb_lookup_remote(struct lac_dev *lac, const u8 *mac,
 			   struct lac_remote *remote);
-void lac_fdb_learn(struct lac_dev *lac, const u8 *mac,
+bool lac_fdb_learn(struct lac_dev *lac, const u8 *mac,
 		   const struct lac_remote *from);
 void lac_fdb_forget_remote(struct lac_dev *lac, const struct lac_remote *from);
+void lac_fdb_flush(struct lac_dev *lac);
 void lac_fdb_start(struct lac_dev *lac);
 void lac_fdb_stop(struct lac_dev *lac);
-int lac_fdb_dump(struct sk_buff *skb, struct netlink_callback *cb,
-		 struct net_device *dev, struct net_device *filter_dev,
-		 int *idx);
+int lac_fdb_set(struct lac_dev *lac, const u8 *mac,
+		const struct lac_remote *remote, u8 state, u16 nlflags,
+		struct netlink_ext_ack *extack);
+int lac_fdb_delete(struct lac_dev *lac, const u8 *mac);
+struct lac_fdb *lac_fdb_find(struct lac_dev *lac, const u8 *mac);
+int lac_fdb_walk(struct lac_dev *lac,
+		 int (*fn)(struct lac_dev *lac, struct lac_fdb *f, void *arg),
+		 void *arg);
+int lac_flood_target_add(struct lac_dev *lac, const struct lac_remote *remote,
+			 u16 nlflags, struct netlink_ext_ack *extack);
+int lac_flood_target_del(struct lac_dev *lac, const struct lac_remote *remote);
 
 /* lac_netlink.c */
 extern struct rtnl_link_ops lac_link_ops;
+void lac_fdb_notify(struct lac_dev *lac, const u8 *mac,
+		    const struct lac_remote *remote, u8 state, int type);
+int lac_ndo_fdb_add(struct ndmsg *ndm, struct nlattr *tb[],
+		    struct net_device *dev, const unsigned char *addr, u16 vid,
+		    u16 flags, struct netlink_ext_ack *extack);
+int lac_ndo_fdb_del(struct ndmsg *ndm, struct nlattr *tb[],
+		    struct net_device *dev, const unsigned char *addr, u16 vid,
+		    struct netlink_ext_ack *extack);
+int lac_ndo_fdb_get(struct sk_buff *skb, struct nlattr *tb[],
+		    struct net_device *dev, const unsigned char *addr, u16 vid,
+		    u32 portid, u32 seq, struct netlink_ext_ack *extack);
+int lac_ndo_fdb_dump(struct sk_buff *skb, struct netlink_callback *cb,
+		     struct net_device *dev, struct net_device *filter_dev,
+		     int *idx);
 
 #endif /* _LAC_H */

@@ -2,29 +2,24 @@
 /*
  * lac forwarding database: inner source MAC -> outer source IP and UDP port.
  *
- * Lookups (rx learning, tx) are lockless under RCU.  An entry's remote never
- * changes in place: a moved MAC gets a new entry that replaces the old one,
- * so a reader always sees a consistent IP and port.  Changes to the table
+ * Lookups (rx learning, tx) are lockless under RCU.  An entry never changes
+ * in place: a moved MAC gets a new entry that replaces the old one, so a
+ * reader always sees a consistent IP, port and state.  Changes to the table
  * are serialised by fdb_lock, which rx takes only on a miss or a move.
+ *
+ * Learned entries age, move and go with a leave message or when the device
+ * goes down.  Static ones (bridge fdb add ... permanent|static) do none of
+ * that, and a frame that claims a static MAC from elsewhere is dropped.
+ * Flood targets (the 00:00:00:00:00:00 entries) are a short list of their
+ * own, used only by the flood path in process context.
  */
 
 #include <linux/etherdevice.h>
 #include <linux/jiffies.h>
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
-#include <net/neighbour.h>
-#include <net/rtnetlink.h>
 
 #include "lac.h"
-
-struct lac_fdb {
-	struct rhash_head node;
-	u8 mac[ETH_ALEN];
-	struct lac_remote remote;
-	unsigned long updated;		/* jiffies of the last frame from mac */
-	unsigned long used;		/* jiffies of the last frame sent to mac */
-	struct rcu_head rcu;
-};
 
 static const struct rhashtable_params lac_fdb_params = {
 	.head_offset = offsetof(struct lac_fdb, node),
@@ -35,12 +30,14 @@ static const struct rhashtable_params lac_fdb_params = {
 
 /* The ageing scan runs twice per ageing period, but at least every 10 s. */
 #define LAC_AGEING_SCAN_MAX	(10 * HZ)
+/* Learning events: a burst, then this many per second and device. */
+#define LAC_NOTIFY_BURST	100
 
 static bool lac_fdb_expired(const struct lac_dev *lac, const struct lac_fdb *f)
 {
 	u32 ageing = READ_ONCE(lac->cfg.ageing);
 
-	return ageing &&
+	return !lac_fdb_is_static(f) && ageing &&
 	       time_after(jiffies, READ_ONCE(f->updated) + ageing * HZ);
 }
 
@@ -53,6 +50,29 @@ static void lac_fdb_touch(unsigned long *stamp)
 		WRITE_ONCE(*stamp, now);
 }
 
+/* Learned entries count against maxaddress. */
+static void lac_fdb_account(struct lac_dev *lac, const struct lac_fdb *f,
+			    int delta)
+{
+	if (!lac_fdb_is_static(f))
+		atomic_add(delta, &lac->n_learned);
+}
+
+static bool lac_fdb_full(struct lac_dev *lac)
+{
+	u32 max = READ_ONCE(lac->cfg.maxaddr);
+
+	return max && atomic_read(&lac->n_learned) >= max;
+}
+
+/* Events of the wire (learning, moves, ageing, leaves) are rate limited. */
+static void lac_fdb_event(struct lac_dev *lac, const struct lac_fdb *f,
+			  int type)
+{
+	if (__ratelimit(&lac->notify_rs))
+		lac_fdb_notify(lac, f->mac, &f->remote, f->state, type);
+}
+
 static void lac_fdb_ageing(struct work_struct *work);
 static void lac_fdb_forget_work(struct work_struct *work);
 
@@ -61,6 +81,11 @@ int lac_fdb_init(struct lac_dev *lac)
 	spin_lock_init(&lac->fdb_lock);
 	INIT_DELAYED_WORK(&lac->ageing_work, lac_fdb_ageing);
 	INIT_WORK(&lac->forget_work, lac_fdb_forget_work);
+	atomic_set(&lac->n_learned, 0);
+	ratelimit_state_init(&lac->notify_rs, HZ, LAC_NOTIFY_BURST);
+	ratelimit_set_flags(&lac->notify_rs, RATELIMIT_MSG_ON_RELEASE);
+	mutex_init(&lac->flood_lock);
+	INIT_LIST_HEAD(&lac->flood_targets);
 	return rhashtable_init(&lac->fdb, &lac_fdb_params);
 }
 
@@ -72,7 +97,17 @@ static void lac_fdb_free_one(void *ptr, void *arg)
 /* Called once no reader can be left: the device is unregistered. */
 void lac_fdb_destroy(struct lac_dev *lac)
 {
+	struct lac_flood_target *t, *next;
+
 	rhashtable_free_and_destroy(&lac->fdb, lac_fdb_free_one, NULL);
+	list_for_each_entry_safe(t, next, &lac->flood_targets, list)
+		kfree(t);
+}
+
+/* Caller holds rcu_read_lock(). */
+struct lac_fdb *lac_fdb_find(struct lac_dev *lac, const u8 *mac)
+{
+	return rhashtable_lookup(&lac->fdb, mac, lac_fdb_params);
 }
 
 /* Caller holds rcu_read_lock(). */
@@ -91,7 +126,7 @@ bool lac_fdb_lookup_remote(struct lac_dev *lac, const u8 *mac,
 }
 
 static struct lac_fdb *lac_fdb_alloc(const u8 *mac,
-				     const struct lac_remote *remote)
+				     const struct lac_remote *remote, u8 state)
 {
 	struct lac_fdb *f;
 
@@ -100,10 +135,34 @@ static struct lac_fdb *lac_fdb_alloc(const u8 *mac,
 		return NULL;
 
 	ether_addr_copy(f->mac, mac);
+	f->state = state;
 	f->remote = *remote;
 	f->updated = jiffies;
 	f->used = f->updated;
 	return f;
+}
+
+/* Under fdb_lock: put f in the table, in place of old if there is one. */
+static int lac_fdb_install(struct lac_dev *lac, struct lac_fdb *old,
+			   struct lac_fdb *f)
+{
+	int err;
+
+	if (old)
+		err = rhashtable_replace_fast(&lac->fdb, &old->node, &f->node,
+					      lac_fdb_params);
+	else
+		err = rhashtable_insert_fast(&lac->fdb, &f->node,
+					     lac_fdb_params);
+	if (err)
+		return err;
+
+	if (old) {
+		lac_fdb_account(lac, old, -1);
+		kfree_rcu(old, rcu);
+	}
+	lac_fdb_account(lac, f, 1);
+	return 0;
 }
 
 /* Slow path of learning: a new MAC, or one that moved. */
@@ -115,37 +174,38 @@ static void lac_fdb_update(struct lac_dev *lac, const u8 *mac,
 
 	spin_lock_bh(&lac->fdb_lock);
 
-	/* Another CPU may have learned the same frame source meanwhile. */
+	/* Another CPU, or a user, may have set the entry meanwhile. */
 	old = rhashtable_lookup_fast(&lac->fdb, mac, lac_fdb_params);
-	if (old && lac_remote_equal(&old->remote, from)) {
-		lac_fdb_touch(&old->updated);
+	if (old && (lac_remote_equal(&old->remote, from) ||
+		    lac_fdb_is_static(old)))
+		goto out;
+
+	if (!old && lac_fdb_full(lac)) {
+		atomic_long_inc(&lac->counters.rx_learn_limit);
 		goto out;
 	}
 
-	f = lac_fdb_alloc(mac, from);
+	f = lac_fdb_alloc(mac, from, NUD_REACHABLE);
 	if (!f)
 		goto out;
 
-	if (old) {
-		err = rhashtable_replace_fast(&lac->fdb, &old->node, &f->node,
-					      lac_fdb_params);
-		if (!err)
-			kfree_rcu(old, rcu);
-	} else {
-		err = rhashtable_insert_fast(&lac->fdb, &f->node,
-					     lac_fdb_params);
-	}
+	err = lac_fdb_install(lac, old, f);
 	if (err) {
 		kfree(f);
 		net_dbg_ratelimited("%s: cannot learn %pM: %d\n",
 				    lac->dev->name, mac, err);
+		goto out;
 	}
+	lac_fdb_event(lac, f, RTM_NEWNEIGH);
 out:
 	spin_unlock_bh(&lac->fdb_lock);
 }
 
-/* Rx path, under RCU: mac was last seen behind from. */
-void lac_fdb_learn(struct lac_dev *lac, const u8 *mac,
+/*
+ * Rx path, under RCU: mac was last seen behind from.  False when the frame
+ * must be dropped: mac is static and lives elsewhere.
+ */
+bool lac_fdb_learn(struct lac_dev *lac, const u8 *mac,
 		   const struct lac_remote *from)
 {
 	struct lac_fdb *f;
@@ -153,19 +213,86 @@ void lac_fdb_learn(struct lac_dev *lac, const u8 *mac,
 	f = rhashtable_lookup(&lac->fdb, mac, lac_fdb_params);
 	if (likely(f && lac_remote_equal(&f->remote, from))) {
 		lac_fdb_touch(&f->updated);
-		return;
+		return true;
 	}
+	if (f && lac_fdb_is_static(f))
+		return false;
 
-	lac_fdb_update(lac, mac, from);
+	if (READ_ONCE(lac->cfg.learning))
+		lac_fdb_update(lac, mac, from);
+	return true;
 }
 
-static void lac_fdb_remove(struct lac_dev *lac, struct lac_fdb *f)
+/* bridge fdb add/replace: a static (or dynamic) entry set by the user. */
+int lac_fdb_set(struct lac_dev *lac, const u8 *mac,
+		const struct lac_remote *remote, u8 state, u16 nlflags,
+		struct netlink_ext_ack *extack)
 {
+	struct lac_fdb *f, *old;
+	int err;
+
+	spin_lock_bh(&lac->fdb_lock);
+	old = rhashtable_lookup_fast(&lac->fdb, mac, lac_fdb_params);
+	if (old && (nlflags & NLM_F_EXCL)) {
+		NL_SET_ERR_MSG(extack, "The MAC has an entry: use replace");
+		err = -EEXIST;
+		goto out;
+	}
+	if (!old && !(nlflags & NLM_F_CREATE)) {
+		NL_SET_ERR_MSG(extack, "The MAC has no entry");
+		err = -ENOENT;
+		goto out;
+	}
+
+	err = -ENOMEM;
+	f = lac_fdb_alloc(mac, remote, state);
+	if (!f)
+		goto out;
+
+	err = lac_fdb_install(lac, old, f);
+	if (err) {
+		kfree(f);
+		goto out;
+	}
+	lac_fdb_notify(lac, f->mac, &f->remote, f->state, RTM_NEWNEIGH);
+out:
+	spin_unlock_bh(&lac->fdb_lock);
+	return err;
+}
+
+/* Remove f, if it is still in the table; wire events are rate limited. */
+static int lac_fdb_remove(struct lac_dev *lac, struct lac_fdb *f, bool user)
+{
+	int err;
+
 	spin_lock_bh(&lac->fdb_lock);
 	/* Fails harmlessly if a move replaced f since the caller saw it. */
-	if (!rhashtable_remove_fast(&lac->fdb, &f->node, lac_fdb_params))
+	err = rhashtable_remove_fast(&lac->fdb, &f->node, lac_fdb_params);
+	if (!err) {
+		lac_fdb_account(lac, f, -1);
+		if (user)
+			lac_fdb_notify(lac, f->mac, &f->remote, f->state,
+				       RTM_DELNEIGH);
+		else
+			lac_fdb_event(lac, f, RTM_DELNEIGH);
 		kfree_rcu(f, rcu);
+	}
 	spin_unlock_bh(&lac->fdb_lock);
+	return err;
+}
+
+/* bridge fdb del, under RTNL. */
+int lac_fdb_delete(struct lac_dev *lac, const u8 *mac)
+{
+	struct lac_fdb *f;
+	int err = -ENOENT;
+
+	rcu_read_lock();
+	f = lac_fdb_find(lac, mac);
+	if (f)
+		err = lac_fdb_remove(lac, f, true);
+	rcu_read_unlock();
+	return err;
 }
 
 /*
@@ -173,10 +300,9 @@ static void lac_fdb_remove(struct lac_dev *lac, struct lac_fdb *f)
  * walk does not hold fdb_lock, so a large table never blocks rx learning.
  * Process context: the table's walker lock is not BH safe.
  */
-static int lac_fdb_walk(struct lac_dev *lac,
-			int (*fn)(struct lac_dev *lac, struct lac_fdb *f,
-				  void *arg),
-			void *arg)
+int lac_fdb_walk(struct lac_dev *lac,
+		 int (*fn)(struct lac_dev *lac, struct lac_fdb *f, void *arg),
+		 void *arg)
 {
 	struct rhashtable_iter iter;
 	struct lac_fdb *f;
@@ -211,7 +337,7 @@ static int lac_fdb_remove_matching(struct lac_dev *lac, struct lac_fdb *f,
 	const struct lac_fdb_filter *filter = arg;
 
 	if (filter->match(lac, f, filter->arg))
-		lac_fdb_remove(lac, f);
+		lac_fdb_remove(lac, f, false);
 	return 0;
 }
 
@@ -232,12 +358,15 @@ struct lac_forget_batch {
 	unsigned int n;
 };
 
+/* What the wire removes is only ever learned. */
 static bool lac_fdb_match_batch(const struct lac_dev *lac,
 				const struct lac_fdb *f, const void *arg)
 {
 	const struct lac_forget_batch *batch = arg;
 	unsigned int i;
 
+	if (lac_fdb_is_static(f))
+		return false;
 	for (i = 0; i < batch->n; i++)
 		if (lac_remote_equal(&f->remote, &batch->remotes[i]))
 			return true;
@@ -283,10 +412,16 @@ static void lac_fdb_forget_work(struct work_struct *work)
 		lac_fdb_remove_if(lac, lac_fdb_match_batch, &batch);
 }
 
-static bool lac_fdb_match_any(const struct lac_dev *lac,
-			      const struct lac_fdb *f, const void *arg)
+static bool lac_fdb_match_learned(const struct lac_dev *lac,
+				  const struct lac_fdb *f, const void *arg)
 {
-	return true;
+	return !lac_fdb_is_static(f);
+}
+
+/* Every learned entry goes; static ones and flood targets stay. */
+void lac_fdb_flush(struct lac_dev *lac)
+{
+	lac_fdb_remove_if(lac, lac_fdb_match_learned, NULL);
 }
 
 static bool lac_fdb_match_expired(const struct lac_dev *lac,
@@ -323,97 +458,73 @@ void lac_fdb_start(struct lac_dev *lac)
 /*
  * The device is going down and its sockets are closed: nothing learns or
  * leaves any more.  Learned entries go, as they may be stale when it is
- * back up.
+ * back up; static entries stay.
  */
 void lac_fdb_stop(struct lac_dev *lac)
 {
 	cancel_delayed_work_sync(&lac->ageing_work);
 	cancel_work_sync(&lac->forget_work);
 	lac->n_forget = 0;
-	lac_fdb_remove_if(lac, lac_fdb_match_any, NULL);
+	lac_fdb_flush(lac);
 }
 
-static int lac_fdb_fill(struct sk_buff *skb, const struct lac_dev *lac,
-			const struct lac_fdb *f, u32 portid, u32 seq,
-			int type, unsigned int flags)
+/* bridge fdb append 00:00:00:00:00:00 ... dst IP [port P], under RTNL. */
+int lac_flood_target_add(struct lac_dev *lac, const struct lac_remote *remote,
+			 u16 nlflags, struct netlink_ext_ack *extack)
 {
-	unsigned long now = jiffies;
-	struct nda_cacheinfo ci;
-	struct nlmsghdr *nlh;
-	struct ndmsg *ndm;
-
-	nlh = nlmsg_put(skb, portid, seq, type, sizeof(*ndm), flags);
-	if (!nlh)
-		return -EMSGSIZE;
-
-	ndm = nlmsg_data(nlh);
-	memset(ndm, 0, sizeof(*ndm));
-	ndm->ndm_family = AF_BRIDGE;
-	ndm->ndm_state = NUD_REACHABLE;
-	ndm->ndm_flags = NTF_SELF;
-	ndm->ndm_ifindex = lac->dev->ifindex;
-	ndm->ndm_type = RTN_UNICAST;
-
-	if (!net_eq(dev_net(lac->dev), lac->net) &&
-	    nla_put_s32(skb, NDA_LINK_NETNSID,
-			peernet2id(dev_net(lac->dev), lac->net)))
-		goto nla_put_failure;
-
-	if (nla_put(skb, NDA_LLADDR, ETH_ALEN, f->mac))
-		goto nla_put_failure;
-	if (lac_is_ipv6(lac) ?
-	    nla_put_in6_addr(skb, NDA_DST, &f->remote.ip.ip6) :
-	    nla_put_in_addr(skb, NDA_DST, f->remote.ip.ip4))
-		goto nla_put_failure;
-
-	/* Like vxlan: the port only when it is not the group port. */
-	if (f->remote.port != lac->cfg.port &&
-	    nla_put_be16(skb, NDA_PORT, f->remote.port))
-		goto nla_put_failure;
-
-	ci.ndm_used = jiffies_to_clock_t(now - READ_ONCE(f->used));
-	ci.ndm_confirmed = 0;
-	ci.ndm_updated = jiffies_to_clock_t(now - READ_ONCE(f->updated));
-	ci.ndm_refcnt = 0;
-	if (nla_put(skb, NDA_CACHEINFO, sizeof(ci), &ci))
-		goto nla_put_failure;
-
-	nlmsg_end(skb, nlh);
-	return 0;
-
-nla_put_failure:
-	nlmsg_cancel(skb, nlh);
-	return -EMSGSIZE;
-}
-
-struct lac_fdb_dump_ctx {
-	struct sk_buff *skb;
-	struct netlink_callback *cb;
-	int *idx;
-};
-
-static int lac_fdb_dump_one(struct lac_dev *lac, struct lac_fdb *f, void *arg)
-{
-	struct lac_fdb_dump_ctx *ctx = arg;
-	struct netlink_callback *cb = ctx->cb;
+	struct lac_flood_target *t;
 	int err = 0;
 
-	if (*ctx->idx >= cb->args[2])
-		err = lac_fdb_fill(ctx->skb, lac, f,
-				   NETLINK_CB(cb->skb).portid,
-				   cb->nlh->nlmsg_seq, RTM_NEWNEIGH,
-				   NLM_F_MULTI);
-	if (!err)
-		*ctx->idx += 1;
+	mutex_lock(&lac->flood_lock);
+	list_for_each_entry(t, &lac->flood_targets, list) {
+		if (lac_remote_equal(&t->remote, remote)) {
+			if (nlflags & NLM_F_EXCL) {
+				NL_SET_ERR_MSG(extack,
+					       "The flood list has this destination");
+				err = -EEXIST;
+			}
+			goto out;
+		}
+	}
+
+	if (lac->n_flood_targets >= LAC_FLOOD_TARGETS_MAX) {
+		NL_SET_ERR_MSG(extack, "The flood list is full");
+		err = -ENOSPC;
+		goto out;
+	}
+
+	t = kmalloc(sizeof(*t), GFP_KERNEL);
+	if (!t) {
+		err = -ENOMEM;
+		goto out;
+	}
+	t->remote = *remote;
+	list_add_tail(&t->list, &lac->flood_targets);
+	lac->n_flood_targets++;
+	lac_fdb_notify(lac, lac_flood_mac, remote, NUD_PERMANENT,
+		       RTM_NEWNEIGH);
+out:
+	mutex_unlock(&lac->flood_lock);
 	return err;
 }
 
-/* ndo_fdb_dump; *idx counts entries across calls, cb->args[2] resumes. */
-int lac_fdb_dump(struct sk_buff *skb, struct netlink_callback *cb,
-		 struct net_device *dev, struct net_device *filter_dev,
-		 int *idx)
+int lac_flood_target_del(struct lac_dev *lac, const struct lac_remote *remote)
 {
-	struct lac_fdb_dump_ctx ctx = { .skb = skb, .cb = cb, .idx = idx };
+	struct lac_flood_target *t;
+	int err = -ENOENT;
 
-	return lac_fdb_walk(netdev_priv(dev), lac_fdb_dump_one, &ctx);
+	mutex_lock(&lac->flood_lock);
+	list_for_each_entry(t, &lac->flood_targets, list) {
+		if (lac_remote_equal(&t->remote, remote)) {
+			list_del(&t->list);
+			lac->n_flood_targets--;
+			lac_fdb_notify(lac, lac_flood_mac, remote,
+				       NUD_PERMANENT, RTM_DELNEIGH);
+			kfree(t);
+			err = 0;
+			break;
+		}
+	}
+	mutex_unlock(&lac->flood_lock);
+	return err;
 }

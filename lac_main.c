@@ -20,7 +20,6 @@
 #include <net/addrconf.h>
 #include <net/ip6_tunnel.h>
 #include <net/ip_tunnels.h>
-#include <net/ipv6_stubs.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 #include <net/route.h>
@@ -107,8 +106,13 @@ static void lac_rx_frame(struct lac_dev *lac, struct sk_buff *skb,
 		return;
 	}
 
-	if (is_valid_ether_addr(eth->h_source))
-		lac_fdb_learn(lac, eth->h_source, from);
+	/* A static MAC claimed from elsewhere: an impostor, or a stale config. */
+	if (is_valid_ether_addr(eth->h_source) &&
+	    !lac_fdb_learn(lac, eth->h_source, from)) {
+		atomic_long_inc(&lac->counters.rx_static_conflict);
+		lac_rx_drop(lac, skb);
+		return;
+	}
 
 	skb_reset_network_header(skb);
 	if (!pskb_inet_may_pull(skb)) {
@@ -214,10 +218,10 @@ static int lac_xmit_unicast4(struct lac_dev *lac, struct socket *sock,
 		return err;
 	}
 
-	udp_tunnel_xmit_skb(rt, sock->sk, skb, fl4.saddr, fl4.daddr, 0,
-			    READ_ONCE(lac->cfg.ttl), 0, fl4.fl4_sport,
-			    fl4.fl4_dport, !net_eq(lac->net, dev_net(lac->dev)),
-			    false);
+	lac_udp_tunnel_xmit_skb(rt, sock->sk, skb, fl4.saddr, fl4.daddr, 0,
+				READ_ONCE(lac->cfg.ttl), 0, fl4.fl4_sport,
+				fl4.fl4_dport,
+				!net_eq(lac->net, dev_net(lac->dev)), false);
 	return 0;
 }
 
@@ -237,7 +241,7 @@ static int lac_xmit_unicast6(struct lac_dev *lac, struct socket *sock,
 	fl6.fl6_sport = READ_ONCE(lac->local_port);
 	fl6.fl6_dport = dst->port;
 
-	ndst = ipv6_stub->ipv6_dst_lookup_flow(lac->net, sock->sk, &fl6, NULL);
+	ndst = ip6_dst_lookup_flow(lac->net, sock->sk, &fl6, NULL);
 	if (IS_ERR(ndst))
 		return PTR_ERR(ndst);
 	if (ndst->dev == lac->dev) {
@@ -252,9 +256,9 @@ static int lac_xmit_unicast6(struct lac_dev *lac, struct socket *sock,
 		return err;
 	}
 
-	udp_tunnel6_xmit_skb(ndst, sock->sk, skb, lac->dev, &fl6.saddr,
-			     &fl6.daddr, 0, READ_ONCE(lac->cfg.ttl), 0,
-			     fl6.fl6_sport, fl6.fl6_dport, false);
+	lac_udp_tunnel6_xmit_skb(ndst, sock->sk, skb, lac->dev, &fl6.saddr,
+				 &fl6.daddr, 0, READ_ONCE(lac->cfg.ttl), 0,
+				 fl6.fl6_sport, fl6.fl6_dport, false);
 	return 0;
 }
 #else
@@ -292,6 +296,47 @@ static void lac_xmit_unicast(struct lac_dev *lac, struct sk_buff *skb,
 	kfree_skb(skb);
 }
 
+static void lac_group_remote(const struct lac_dev *lac,
+			     struct lac_remote *group)
+{
+	group->ip = lac->cfg.group;
+	group->port = lac->cfg.port;
+}
+
+/*
+ * One frame (or, with no frame, the leave message) to the group, unless
+ * nogroup, and to every flood target.  Returns the number of datagrams
+ * sent, or the error of the last failure.
+ */
+static int lac_send_flood(struct lac_dev *lac, struct socket *sock,
+			  void *frame, size_t len)
+{
+	struct lac_flood_target *t;
+	struct lac_remote group;
+	int sent = 0, err = 0, ret;
+
+	if (!lac->cfg.nogroup) {
+		lac_group_remote(lac, &group);
+		ret = lac_send_to(lac, sock, &group, frame, len);
+		if (ret < 0)
+			err = ret;
+		else
+			sent++;
+	}
+
+	mutex_lock(&lac->flood_lock);
+	list_for_each_entry(t, &lac->flood_targets, list) {
+		ret = lac_send_to(lac, sock, &t->remote, frame, len);
+		if (ret < 0)
+			err = ret;
+		else
+			sent++;
+	}
+	mutex_unlock(&lac->flood_lock);
+
+	return err ?: sent;
+}
+
 static void lac_flood_one(struct lac_dev *lac, struct socket *sock,
 			  struct sk_buff *skb)
 {
@@ -300,7 +345,7 @@ static void lac_flood_one(struct lac_dev *lac, struct socket *sock,
 
 	if (skb_linearize(skb))
 		DEV_STATS_INC(dev, tx_dropped);
-	else if (lac_send_group(lac, sock, skb->data, len) < 0)
+	else if (lac_send_flood(lac, sock, skb->data, len) < 0)
 		DEV_STATS_INC(dev, tx_errors);
 	else
 		dev_sw_netstats_tx_add(dev, 1, len);
@@ -390,7 +435,7 @@ static void lac_send_leave(struct lac_dev *lac)
 	struct socket *sock = rtnl_dereference(lac->usock);
 
 	if (sock)
-		lac_send_group(lac, sock, NULL, 0);
+		lac_send_flood(lac, sock, NULL, 0);
 }
 
 /*
@@ -500,7 +545,10 @@ static const struct net_device_ops lac_netdev_ops = {
 	.ndo_change_mtu		= lac_change_mtu,
 	.ndo_set_mac_address	= eth_mac_addr,
 	.ndo_validate_addr	= eth_validate_addr,
-	.ndo_fdb_dump		= lac_fdb_dump,
+	.ndo_fdb_add		= lac_ndo_fdb_add,
+	.ndo_fdb_del		= lac_ndo_fdb_del,
+	.ndo_fdb_get		= lac_ndo_fdb_get,
+	.ndo_fdb_dump		= lac_ndo_fdb_dump,
 };
 
 static void lac_get_drvinfo(struct net_device *dev,
@@ -509,9 +557,38 @@ static void lac_get_drvinfo(struct net_device *dev,
 	strscpy(drvinfo->driver, KBUILD_MODNAME, sizeof(drvinfo->driver));
 }
 
+static const char lac_gstrings_stats[][ETH_GSTRING_LEN] = {
+	"rx_static_conflict",
+	"rx_learn_limit",
+};
+
+static int lac_get_sset_count(struct net_device *dev, int sset)
+{
+	return sset == ETH_SS_STATS ? ARRAY_SIZE(lac_gstrings_stats) :
+				      -EOPNOTSUPP;
+}
+
+static void lac_get_strings(struct net_device *dev, u32 sset, u8 *data)
+{
+	if (sset == ETH_SS_STATS)
+		memcpy(data, lac_gstrings_stats, sizeof(lac_gstrings_stats));
+}
+
+static void lac_get_ethtool_stats(struct net_device *dev,
+				  struct ethtool_stats *stats, u64 *data)
+{
+	struct lac_dev *lac = netdev_priv(dev);
+
+	data[0] = atomic_long_read(&lac->counters.rx_static_conflict);
+	data[1] = atomic_long_read(&lac->counters.rx_learn_limit);
+}
+
 static const struct ethtool_ops lac_ethtool_ops = {
-	.get_drvinfo	= lac_get_drvinfo,
-	.get_link	= ethtool_op_get_link,
+	.get_drvinfo		= lac_get_drvinfo,
+	.get_link		= ethtool_op_get_link,
+	.get_sset_count		= lac_get_sset_count,
+	.get_strings		= lac_get_strings,
+	.get_ethtool_stats	= lac_get_ethtool_stats,
 };
 
 void lac_setup(struct net_device *dev)
@@ -643,24 +720,22 @@ static int __net_init lac_init_net(struct net *net)
 }
 
 /* A dying netns takes with it the lac devices whose sockets it holds. */
-static void __net_exit lac_exit_batch_rtnl(struct list_head *net_list,
-					   struct list_head *kill)
+static void __net_exit lac_exit_rtnl_net(struct net *net,
+					 struct list_head *kill)
 {
+	struct lac_net *ln = net_generic(net, lac_net_id);
 	struct lac_dev *lac, *next;
-	struct lac_net *ln;
-	struct net *net;
 
 	ASSERT_RTNL();
-	list_for_each_entry(net, net_list, exit_list) {
-		ln = net_generic(net, lac_net_id);
-		list_for_each_entry_safe(lac, next, &ln->devices, next)
-			lac_link_ops.dellink(lac->dev, kill);
-	}
+	list_for_each_entry_safe(lac, next, &ln->devices, next)
+		lac_link_ops.dellink(lac->dev, kill);
 }
+
+LAC_DEFINE_EXIT_RTNL(lac_exit_rtnl)
 
 static struct pernet_operations lac_net_ops = {
 	.init = lac_init_net,
-	.exit_batch_rtnl = lac_exit_batch_rtnl,
+	LAC_PERNET_EXIT_RTNL(lac_exit_rtnl),
 	.id = &lac_net_id,
 	.size = sizeof(struct lac_net),
 };

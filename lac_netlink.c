@@ -4,6 +4,7 @@
  */
 
 #include <linux/etherdevice.h>
+#include <linux/neighbour.h>
 #include <linux/if_lac.h>
 #include <linux/rtnetlink.h>
 #include <net/addrconf.h>
@@ -13,6 +14,7 @@
 #include <net/rtnetlink.h>
 
 #include "lac.h"
+#include "lac_compat.h"
 
 static const struct nla_policy lac_policy[IFLA_LAC_MAX + 1] = {
 	[IFLA_LAC_GROUP]	= NLA_POLICY_EXACT_LEN(sizeof(struct in_addr)),
@@ -26,6 +28,10 @@ static const struct nla_policy lac_policy[IFLA_LAC_MAX + 1] = {
 	[IFLA_LAC_AGEING]	= { .type = NLA_U32 },
 	[IFLA_LAC_LOCAL_PORT]	= { .type = NLA_REJECT,
 				    .reject_message = "The unicast port is chosen by the kernel" },
+	[IFLA_LAC_LEARNING]	= NLA_POLICY_MAX(NLA_U8, 1),
+	[IFLA_LAC_MAXADDR]	= { .type = NLA_U32 },
+	[IFLA_LAC_NOGROUP]	= NLA_POLICY_MAX(NLA_U8, 1),
+	[IFLA_LAC_FLUSH]	= { .type = NLA_FLAG },
 };
 
 static int lac_validate_addrs(struct nlattr *data[],
@@ -121,6 +127,7 @@ static void lac_config_defaults(struct lac_config *cfg)
 	cfg->vni = LAC_DEFAULT_VNI;
 	cfg->ttl = LAC_DEFAULT_TTL;
 	cfg->ageing = LAC_DEFAULT_AGEING;
+	cfg->learning = true;
 }
 
 /* Settings that only take effect when the sockets are opened. */
@@ -129,7 +136,7 @@ static bool lac_has_socket_attrs(struct nlattr *data[])
 	return data[IFLA_LAC_GROUP] || data[IFLA_LAC_GROUP6] ||
 	       data[IFLA_LAC_VNI] || data[IFLA_LAC_PORT] ||
 	       data[IFLA_LAC_LINK] || data[IFLA_LAC_LOCAL] ||
-	       data[IFLA_LAC_LOCAL6];
+	       data[IFLA_LAC_LOCAL6] || data[IFLA_LAC_NOGROUP];
 }
 
 /*
@@ -214,16 +221,28 @@ static int lac_nl2conf(struct net *net, struct nlattr *data[],
 		cfg->ttl = nla_get_u8(data[IFLA_LAC_TTL]);
 	if (data[IFLA_LAC_AGEING])
 		cfg->ageing = nla_get_u32(data[IFLA_LAC_AGEING]);
+	if (data[IFLA_LAC_LEARNING])
+		cfg->learning = nla_get_u8(data[IFLA_LAC_LEARNING]);
+	if (data[IFLA_LAC_MAXADDR])
+		cfg->maxaddr = nla_get_u32(data[IFLA_LAC_MAXADDR]);
+	if (data[IFLA_LAC_NOGROUP])
+		cfg->nogroup = nla_get_u8(data[IFLA_LAC_NOGROUP]);
 	return 0;
 }
 
-static int lac_newlink(struct net *src_net, struct net_device *dev,
-		       struct nlattr *tb[], struct nlattr *data[],
-		       struct netlink_ext_ack *extack)
+static int lac_newlink_net(struct net *src_net, struct net_device *dev,
+			   struct nlattr *tb[], struct nlattr *data[],
+			   struct netlink_ext_ack *extack)
 {
 	struct lac_net *ln = net_generic(src_net, lac_net_id);
 	struct lac_dev *lac = netdev_priv(dev);
 	int err;
+
+	if (data && data[IFLA_LAC_FLUSH]) {
+		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_LAC_FLUSH],
+				    "A new device has nothing to flush");
+		return -EINVAL;
+	}
 
 	lac_config_defaults(&lac->cfg);
 	err = lac_nl2conf(src_net, data, &lac->cfg, true, extack);
@@ -246,6 +265,8 @@ static int lac_newlink(struct net *src_net, struct net_device *dev,
 	return 0;
 }
 
+LAC_DEFINE_NEWLINK(lac_newlink)
+
 static int lac_changelink(struct net_device *dev, struct nlattr *tb[],
 			  struct nlattr *data[],
 			  struct netlink_ext_ack *extack)
@@ -259,7 +280,7 @@ static int lac_changelink(struct net_device *dev, struct nlattr *tb[],
 
 	if ((dev->flags & IFF_UP) && lac_has_socket_attrs(data)) {
 		NL_SET_ERR_MSG(extack,
-			       "Group, port, VNI, dev and local can only change while the device is down");
+			       "Group, port, VNI, dev, local and nogroup can only change while the device is down");
 		return -EBUSY;
 	}
 
@@ -267,10 +288,15 @@ static int lac_changelink(struct net_device *dev, struct nlattr *tb[],
 	if (err)
 		return err;
 
-	/* Up, only these can change: tx and ageing read them locklessly. */
+	if (data[IFLA_LAC_FLUSH])
+		lac_fdb_flush(lac);
+
+	/* Up, only these can change: the datapath reads them locklessly. */
 	if (dev->flags & IFF_UP) {
 		WRITE_ONCE(lac->cfg.ttl, cfg.ttl);
 		WRITE_ONCE(lac->cfg.ageing, cfg.ageing);
+		WRITE_ONCE(lac->cfg.learning, cfg.learning);
+		WRITE_ONCE(lac->cfg.maxaddr, cfg.maxaddr);
 		return lac_sock_apply_ttl(lac);
 	}
 
@@ -296,7 +322,10 @@ static size_t lac_get_size(const struct net_device *dev)
 	       nla_total_size(sizeof(struct in6_addr)) +	/* LOCAL[6] */
 	       nla_total_size(sizeof(u8)) +		/* TTL */
 	       nla_total_size(sizeof(u32)) +		/* AGEING */
-	       nla_total_size(sizeof(__be16));		/* LOCAL_PORT */
+	       nla_total_size(sizeof(__be16)) +		/* LOCAL_PORT */
+	       nla_total_size(sizeof(u8)) +		/* LEARNING */
+	       nla_total_size(sizeof(u32)) +		/* MAXADDR */
+	       nla_total_size(sizeof(u8));		/* NOGROUP */
 }
 
 static int lac_fill_addrs(struct sk_buff *skb, const struct lac_dev *lac)
@@ -322,7 +351,10 @@ static int lac_fill_info(struct sk_buff *skb, const struct net_device *dev)
 	    nla_put_be16(skb, IFLA_LAC_PORT, cfg->port) ||
 	    nla_put_u8(skb, IFLA_LAC_TTL, cfg->ttl) ||
 	    nla_put_u32(skb, IFLA_LAC_AGEING, cfg->ageing) ||
-	    nla_put_be16(skb, IFLA_LAC_LOCAL_PORT, READ_ONCE(lac->local_port)))
+	    nla_put_be16(skb, IFLA_LAC_LOCAL_PORT, READ_ONCE(lac->local_port)) ||
+	    nla_put_u8(skb, IFLA_LAC_LEARNING, cfg->learning) ||
+	    nla_put_u32(skb, IFLA_LAC_MAXADDR, cfg->maxaddr) ||
+	    nla_put_u8(skb, IFLA_LAC_NOGROUP, cfg->nogroup))
 		return -EMSGSIZE;
 
 	if (cfg->link && nla_put_u32(skb, IFLA_LAC_LINK, cfg->link))
@@ -335,6 +367,342 @@ static struct net *lac_get_link_net(const struct net_device *dev)
 	const struct lac_dev *lac = netdev_priv(dev);
 
 	return lac->net;
+}
+
+/* The FDB through "bridge fdb": entries and the flood list (zero MAC). */
+
+const u8 lac_flood_mac[ETH_ALEN];
+
+static size_t lac_fdb_nlmsg_size(void)
+{
+	return NLMSG_ALIGN(sizeof(struct ndmsg)) +
+	       nla_total_size(ETH_ALEN) +			/* NDA_LLADDR */
+	       nla_total_size(sizeof(struct in6_addr)) +	/* NDA_DST */
+	       nla_total_size(sizeof(__be16)) +		/* NDA_PORT */
+	       nla_total_size(sizeof(s32)) +		/* NDA_LINK_NETNSID */
+	       nla_total_size(sizeof(struct nda_cacheinfo));
+}
+
+/* f, when given, supplies the times since last use (dumps and get). */
+static int lac_fdb_fill(struct sk_buff *skb, const struct lac_dev *lac,
+			const u8 *mac, const struct lac_remote *remote,
+			u8 state, const struct lac_fdb *f, u32 portid,
+			u32 seq, int type, unsigned int flags)
+{
+	unsigned long now = jiffies;
+	struct nda_cacheinfo ci;
+	struct nlmsghdr *nlh;
+	struct ndmsg *ndm;
+
+	nlh = nlmsg_put(skb, portid, seq, type, sizeof(*ndm), flags);
+	if (!nlh)
+		return -EMSGSIZE;
+
+	ndm = nlmsg_data(nlh);
+	memset(ndm, 0, sizeof(*ndm));
+	ndm->ndm_family = AF_BRIDGE;
+	ndm->ndm_state = state;
+	ndm->ndm_flags = NTF_SELF;
+	ndm->ndm_ifindex = lac->dev->ifindex;
+	ndm->ndm_type = RTN_UNICAST;
+
+	if (!net_eq(dev_net(lac->dev), lac->net) &&
+	    nla_put_s32(skb, NDA_LINK_NETNSID,
+			peernet2id(dev_net(lac->dev), lac->net)))
+		goto nla_put_failure;
+
+	if (nla_put(skb, NDA_LLADDR, ETH_ALEN, mac))
+		goto nla_put_failure;
+	if (lac_is_ipv6(lac) ?
+	    nla_put_in6_addr(skb, NDA_DST, &remote->ip.ip6) :
+	    nla_put_in_addr(skb, NDA_DST, remote->ip.ip4))
+		goto nla_put_failure;
+
+	/* Like vxlan: the port only when it is not the group port. */
+	if (remote->port != lac->cfg.port &&
+	    nla_put_be16(skb, NDA_PORT, remote->port))
+		goto nla_put_failure;
+
+	if (f) {
+		ci.ndm_used = jiffies_to_clock_t(now - READ_ONCE(f->used));
+		ci.ndm_confirmed = 0;
+		ci.ndm_updated = jiffies_to_clock_t(now -
+						    READ_ONCE(f->updated));
+		ci.ndm_refcnt = 0;
+		if (nla_put(skb, NDA_CACHEINFO, sizeof(ci), &ci))
+			goto nla_put_failure;
+	}
+
+	nlmsg_end(skb, nlh);
+	return 0;
+
+nla_put_failure:
+	nlmsg_cancel(skb, nlh);
+	return -EMSGSIZE;
+}
+
+/* RTM_NEWNEIGH/RTM_DELNEIGH to the netns of the device.  Any context. */
+void lac_fdb_notify(struct lac_dev *lac, const u8 *mac,
+		    const struct lac_remote *remote, u8 state, int type)
+{
+	struct net *net = dev_net(lac->dev);
+	struct sk_buff *skb;
+	int err = -ENOBUFS;
+
+	skb = nlmsg_new(lac_fdb_nlmsg_size(), GFP_ATOMIC);
+	if (!skb)
+		goto errout;
+
+	err = lac_fdb_fill(skb, lac, mac, remote, state, NULL, 0, 0, type, 0);
+	if (err < 0) {
+		kfree_skb(skb);
+		goto errout;
+	}
+	rtnl_notify(skb, net, 0, RTNLGRP_NEIGH, NULL, GFP_ATOMIC);
+	return;
+errout:
+	rtnl_set_sk_err(net, RTNLGRP_NEIGH, err);
+}
+
+/* The core hands NDA_* over unparsed: everything is checked here. */
+static int lac_fdb_nl_check(struct nlattr *tb[], u16 vid,
+			    struct netlink_ext_ack *extack)
+{
+	static const int unsupported[] = {
+		NDA_VNI, NDA_SRC_VNI, NDA_IFINDEX, NDA_NH_ID, NDA_LINK_NETNSID,
+	};
+	unsigned int i;
+
+	if (vid) {
+		NL_SET_ERR_MSG(extack, "lac devices have no VLANs");
+		return -EINVAL;
+	}
+	for (i = 0; i < ARRAY_SIZE(unsupported); i++) {
+		if (tb[unsupported[i]]) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[unsupported[i]],
+					    "Attribute not supported by lac");
+			return -EOPNOTSUPP;
+		}
+	}
+	return 0;
+}
+
+static int lac_fdb_nl2ip(const struct lac_dev *lac, struct nlattr *dst,
+			 union lac_addr *ip, struct netlink_ext_ack *extack)
+{
+	bool unicast;
+
+	memset(ip, 0, sizeof(*ip));
+	if (nla_len(dst) == sizeof(struct in_addr)) {
+		if (lac_is_ipv6(lac))
+			goto family;
+		ip->ip4 = nla_get_in_addr(dst);
+		unicast = ip->ip4 && !ipv4_is_multicast(ip->ip4) &&
+			  !ipv4_is_lbcast(ip->ip4);
+	} else if (nla_len(dst) == sizeof(struct in6_addr)) {
+		if (!lac_is_ipv6(lac))
+			goto family;
+		ip->ip6 = nla_get_in6_addr(dst);
+		unicast = !ipv6_addr_any(&ip->ip6) &&
+			  !ipv6_addr_is_multicast(&ip->ip6);
+	} else {
+		NL_SET_ERR_MSG_ATTR(extack, dst,
+				    "Destination address has a wrong length");
+		return -EINVAL;
+	}
+
+	if (!unicast) {
+		NL_SET_ERR_MSG_ATTR(extack, dst,
+				    "Destination must be a unicast address");
+		return -EINVAL;
+	}
+	return 0;
+
+family:
+	NL_SET_ERR_MSG_ATTR(extack, dst,
+			    "Destination address family differs from the LAC's");
+	return -EAFNOSUPPORT;
+}
+
+/* NDA_DST (required) and NDA_PORT (default: the group port). */
+static int lac_fdb_nl2remote(const struct lac_dev *lac, struct nlattr *tb[],
+			     struct lac_remote *remote,
+			     struct netlink_ext_ack *extack)
+{
+	struct nlattr *port = tb[NDA_PORT];
+	int err;
+
+	if (!tb[NDA_DST]) {
+		NL_SET_ERR_MSG(extack, "Missing dst: the endpoint's IP address");
+		return -EINVAL;
+	}
+	err = lac_fdb_nl2ip(lac, tb[NDA_DST], &remote->ip, extack);
+	if (err)
+		return err;
+
+	remote->port = lac->cfg.port;
+	if (port) {
+		if (nla_len(port) != sizeof(__be16)) {
+			NL_SET_ERR_MSG_ATTR(extack, port,
+					    "Port has a wrong length");
+			return -EINVAL;
+		}
+		remote->port = nla_get_be16(port);
+		if (!remote->port) {
+			NL_SET_ERR_MSG_ATTR(extack, port,
+					    "Port must not be 0");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* permanent and static entries are static; dynamic ones act as learned. */
+static u8 lac_fdb_nl2state(u16 ndm_state)
+{
+	if (ndm_state & NUD_PERMANENT)
+		return NUD_PERMANENT;
+	if (ndm_state & NUD_NOARP)
+		return NUD_NOARP;
+	return NUD_REACHABLE;
+}
+
+int lac_ndo_fdb_add(struct ndmsg *ndm, struct nlattr *tb[],
+		    struct net_device *dev, const unsigned char *addr, u16 vid,
+		    u16 flags, struct netlink_ext_ack *extack)
+{
+	struct lac_dev *lac = netdev_priv(dev);
+	struct lac_remote remote;
+	int err;
+
+	err = lac_fdb_nl_check(tb, vid, extack);
+	if (err)
+		return err;
+
+	if (!(ndm->ndm_state & (LAC_FDB_STATIC | NUD_REACHABLE))) {
+		NL_SET_ERR_MSG(extack,
+			       "State must be permanent, static or dynamic");
+		return -EINVAL;
+	}
+
+	err = lac_fdb_nl2remote(lac, tb, &remote, extack);
+	if (err)
+		return err;
+
+	if (is_zero_ether_addr(addr))
+		return lac_flood_target_add(lac, &remote, flags, extack);
+
+	if (!is_valid_ether_addr(addr)) {
+		NL_SET_ERR_MSG(extack,
+			       "Only unicast MACs have entries; 00:00:00:00:00:00 is the flood list");
+		return -EINVAL;
+	}
+	return lac_fdb_set(lac, addr, &remote, lac_fdb_nl2state(ndm->ndm_state),
+			   flags, extack);
+}
+
+int lac_ndo_fdb_del(struct ndmsg *ndm, struct nlattr *tb[],
+		    struct net_device *dev, const unsigned char *addr, u16 vid,
+		    struct netlink_ext_ack *extack)
+{
+	struct lac_dev *lac = netdev_priv(dev);
+	struct lac_remote remote;
+	int err;
+
+	err = lac_fdb_nl_check(tb, vid, extack);
+	if (err)
+		return err;
+
+	if (is_zero_ether_addr(addr)) {
+		err = lac_fdb_nl2remote(lac, tb, &remote, extack);
+		if (err)
+			return err;
+		err = lac_flood_target_del(lac, &remote);
+		if (err)
+			NL_SET_ERR_MSG(extack,
+				       "The flood list has no such destination");
+		return err;
+	}
+
+	err = lac_fdb_delete(lac, addr);
+	if (err)
+		NL_SET_ERR_MSG(extack, "The MAC has no entry");
+	return err;
+}
+
+int lac_ndo_fdb_get(struct sk_buff *skb, struct nlattr *tb[],
+		    struct net_device *dev, const unsigned char *addr, u16 vid,
+		    u32 portid, u32 seq, struct netlink_ext_ack *extack)
+{
+	struct lac_dev *lac = netdev_priv(dev);
+	struct lac_fdb *f;
+	int err;
+
+	rcu_read_lock();
+	f = lac_fdb_find(lac, addr);
+	if (f) {
+		err = lac_fdb_fill(skb, lac, f->mac, &f->remote, f->state, f,
+				   portid, seq, RTM_NEWNEIGH, 0);
+	} else {
+		NL_SET_ERR_MSG(extack, "The MAC has no entry");
+		err = -ENOENT;
+	}
+	rcu_read_unlock();
+	return err;
+}
+
+struct lac_fdb_dump_ctx {
+	struct sk_buff *skb;
+	struct netlink_callback *cb;
+	int *idx;
+};
+
+/* *idx counts entries across calls of the dump; cb->args[2] resumes. */
+static int lac_fdb_dump_entry(struct lac_fdb_dump_ctx *ctx,
+			      const struct lac_dev *lac, const u8 *mac,
+			      const struct lac_remote *remote, u8 state,
+			      const struct lac_fdb *f)
+{
+	struct netlink_callback *cb = ctx->cb;
+	int err = 0;
+
+	if (*ctx->idx >= cb->args[2])
+		err = lac_fdb_fill(ctx->skb, lac, mac, remote, state, f,
+				   NETLINK_CB(cb->skb).portid,
+				   cb->nlh->nlmsg_seq, RTM_NEWNEIGH,
+				   NLM_F_MULTI);
+	if (!err)
+		*ctx->idx += 1;
+	return err;
+}
+
+static int lac_fdb_dump_one(struct lac_dev *lac, struct lac_fdb *f, void *arg)
+{
+	return lac_fdb_dump_entry(arg, lac, f->mac, &f->remote, f->state, f);
+}
+
+int lac_ndo_fdb_dump(struct sk_buff *skb, struct netlink_callback *cb,
+		     struct net_device *dev, struct net_device *filter_dev,
+		     int *idx)
+{
+	struct lac_fdb_dump_ctx ctx = { .skb = skb, .cb = cb, .idx = idx };
+	struct lac_dev *lac = netdev_priv(dev);
+	struct lac_flood_target *t;
+	int err;
+
+	err = lac_fdb_walk(lac, lac_fdb_dump_one, &ctx);
+	if (err)
+		return err;
+
+	mutex_lock(&lac->flood_lock);
+	list_for_each_entry(t, &lac->flood_targets, list) {
+		err = lac_fdb_dump_entry(&ctx, lac, lac_flood_mac, &t->remote,
+					 NUD_PERMANENT, NULL);
+		if (err)
+			break;
+	}
+	mutex_unlock(&lac->flood_lock);
+	return err;
 }
 
 struct rtnl_link_ops lac_link_ops __read_mostly = {

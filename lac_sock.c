@@ -4,8 +4,9 @@
  *
  * A lac device owns two UDP sockets in its link netns, like a VXVDE
  * process: its own unicast port, which sends everything and receives
- * unicast, and group:port, shared with every other endpoint on the host,
- * which receives the group's traffic.
+ * unicast, and the group port, shared with every other endpoint on the
+ * host, which receives the group's traffic and unicast from head-end
+ * replication peers (flood targets default to the group port).
  */
 
 #include <linux/igmp.h>
@@ -14,11 +15,11 @@
 #include <linux/netdevice.h>
 #include <net/addrconf.h>
 #include <net/inet_sock.h>
-#include <net/ipv6_stubs.h>
 #include <net/sock.h>
 #include <net/udp_tunnel.h>
 
 #include "lac.h"
+#include "lac_compat.h"
 
 /* A socket address for addr:port in the device's family. */
 static int lac_sockaddr(const struct lac_dev *lac, const union lac_addr *addr,
@@ -62,7 +63,7 @@ static struct socket *lac_sock_create(struct lac_dev *lac,
 		sock->sk->sk_reuse = SK_CAN_REUSE;
 
 	len = lac_sockaddr(lac, addr, port, &ss);
-	err = kernel_bind(sock, (struct sockaddr *)&ss, len);
+	err = lac_kernel_bind(sock, &ss, len);
 	if (err) {
 		sock_release(sock);
 		return ERR_PTR(err);
@@ -78,7 +79,7 @@ static void lac_sock_enable_rx(struct lac_dev *lac, struct socket *sock)
 		.encap_rcv = lac_udp_encap_recv,
 	};
 
-	setup_udp_tunnel_sock(lac->net, sock, &cfg);
+	lac_setup_udp_tunnel_sock(lac->net, sock, &cfg);
 }
 
 static int lac_sock_set_int(struct socket *sock, int level, int optname,
@@ -131,6 +132,18 @@ static int lac_sock_set_mc_options(struct lac_dev *lac, struct socket *sock)
 }
 
 /*
+ * The group-port socket is bound to the wildcard address so it also gets
+ * unicast; it must then hear only its own group, not every group another
+ * socket of this host joined on that port.
+ */
+static int lac_gsock_set_mc_all(struct lac_dev *lac, struct socket *sock)
+{
+	if (lac_is_ipv6(lac))
+		return lac_sock_set_int(sock, SOL_IPV6, IPV6_MULTICAST_ALL, 0);
+	return lac_sock_set_int(sock, SOL_IP, IP_MULTICAST_ALL, 0);
+}
+
+/*
  * Without dev, the kernel picks the interface by routing at join time and
  * records its ifindex: the leave must name that one, as the route may have
  * changed since.  (IPv6 drops by address when the ifindex is 0.)
@@ -142,8 +155,8 @@ static int lac_group_join(struct lac_dev *lac, struct socket *sock)
 
 	lock_sock(sk);
 	if (lac_is_ipv6(lac)) {
-		err = ipv6_stub->ipv6_sock_mc_join(sk, lac->cfg.link,
-						   &lac->cfg.group.ip6);
+		err = ipv6_sock_mc_join(sk, lac->cfg.link,
+					&lac->cfg.group.ip6);
 		lac->mc_ifindex = lac->cfg.link;
 	} else {
 		struct ip_mreqn mreq = {
@@ -165,8 +178,8 @@ static int lac_group_leave(struct lac_dev *lac, struct socket *sock)
 
 	lock_sock(sk);
 	if (lac_is_ipv6(lac)) {
-		err = ipv6_stub->ipv6_sock_mc_drop(sk, lac->mc_ifindex,
-						   &lac->cfg.group.ip6);
+		err = ipv6_sock_mc_drop(sk, lac->mc_ifindex,
+					&lac->cfg.group.ip6);
 	} else {
 		struct ip_mreqn mreq = {
 			.imr_multiaddr.s_addr = lac->cfg.group.ip4,
@@ -188,7 +201,7 @@ void lac_sock_rejoin(struct lac_dev *lac)
 {
 	int err;
 
-	if (!lac->gsock)
+	if (!lac->gsock || lac->cfg.nogroup)
 		return;
 
 	lac_group_leave(lac, lac->gsock);
@@ -209,31 +222,37 @@ void lac_socks_release(struct lac_dev *lac)
 	RCU_INIT_POINTER(lac->usock, NULL);
 	WRITE_ONCE(lac->local_port, 0);
 	if (lac->gsock) {
-		lac_group_leave(lac, lac->gsock);
-		udp_tunnel_sock_release(lac->gsock);
+		if (!lac->cfg.nogroup)
+			lac_group_leave(lac, lac->gsock);
+		lac_udp_tunnel_sock_release(lac->gsock);
 		lac->gsock = NULL;
 	}
 	if (usock)
-		udp_tunnel_sock_release(usock);
+		lac_udp_tunnel_sock_release(usock);
 }
 
 static struct socket *lac_gsock_open(struct lac_dev *lac)
 {
+	static const union lac_addr any;
 	struct socket *gsock;
 	int err;
 
-	gsock = lac_sock_create(lac, &lac->cfg.group, lac->cfg.port, true);
+	gsock = lac_sock_create(lac, &any, lac->cfg.port, true);
 	if (IS_ERR(gsock)) {
 		netdev_err(lac->dev, "cannot bind the group port %u: %ld\n",
 			   ntohs(lac->cfg.port), PTR_ERR(gsock));
 		return gsock;
 	}
 
-	err = lac_group_join(lac, gsock);
+	err = lac_gsock_set_mc_all(lac, gsock);
+	if (!err && !lac->cfg.nogroup) {
+		err = lac_group_join(lac, gsock);
+		if (err)
+			netdev_err(lac->dev,
+				   "cannot join the group: %d (no multicast route? set dev)\n",
+				   err);
+	}
 	if (err) {
-		netdev_err(lac->dev,
-			   "cannot join the group: %d (no multicast route? set dev)\n",
-			   err);
 		sock_release(gsock);
 		return ERR_PTR(err);
 	}
@@ -273,7 +292,7 @@ int lac_socks_open(struct lac_dev *lac)
 
 err_usock:
 	WRITE_ONCE(lac->local_port, 0);
-	udp_tunnel_sock_release(usock);
+	lac_udp_tunnel_sock_release(usock);
 	return err;
 }
 
@@ -283,10 +302,11 @@ err_usock:
  * too and hear it only through the stack's multicast loopback, which
  * iptunnel_xmit() rules out: it counts as a nested device xmit, and
  * sk_mc_loop() refuses loopback in one.  The cost, a copy per frame, is
- * paid by broadcast and unknown unicast only.  May sleep.
+ * paid by broadcast and unknown unicast only (and flood targets, which
+ * share the path).  frame may be NULL: the leave message.  May sleep.
  */
-int lac_send_group(struct lac_dev *lac, struct socket *sock,
-		   void *frame, size_t len)
+int lac_send_to(struct lac_dev *lac, struct socket *sock,
+		const struct lac_remote *dst, void *frame, size_t len)
 {
 	struct sockaddr_storage ss;
 	struct kvec iov[2] = {
@@ -298,8 +318,7 @@ int lac_send_group(struct lac_dev *lac, struct socket *sock,
 		.msg_flags = MSG_DONTWAIT,
 	};
 
-	msg.msg_namelen = lac_sockaddr(lac, &lac->cfg.group, lac->cfg.port,
-				       &ss);
+	msg.msg_namelen = lac_sockaddr(lac, &dst->ip, dst->port, &ss);
 	return kernel_sendmsg(sock, &msg, iov, len ? 2 : 1,
 			      sizeof(lac->hdr) + len);
 }

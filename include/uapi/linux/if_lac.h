@@ -28,6 +28,10 @@ enum {
 	IFLA_LAC_TTL,		/* u8: TTL / hop limit of sent datagrams */
 	IFLA_LAC_AGEING,	/* u32: seconds before idle learned entries expire */
 	IFLA_LAC_LOCAL_PORT,	/* __be16, read-only: bound unicast UDP port (0 while down) */
+	IFLA_LAC_LEARNING,	/* u8: learn source MACs (default 1) */
+	IFLA_LAC_MAXADDR,	/* u32: cap on learned entries, 0: none (default) */
+	IFLA_LAC_NOGROUP,	/* u8: 1: no multicast: flood to the flood list only */
+	IFLA_LAC_FLUSH,		/* flag, changelink only: delete every learned entry */
 	__IFLA_LAC_MAX
 };
 
