@@ -4,6 +4,7 @@
  */
 
 #include <linux/etherdevice.h>
+#include <linux/moduleparam.h>
 #include <linux/neighbour.h>
 #include <linux/if_lac.h>
 #include <linux/rtnetlink.h>
@@ -118,12 +119,18 @@ static const struct in6_addr lac_default_group6 = {
 	.s6_addr = { 0xff, 0x05, 0x56, 0xde, [15] = 0x01 },
 };
 
+/* A host-wide choice: the port its LANs use when a device names none. */
+static ushort default_port = LAC_DEFAULT_PORT;
+module_param(default_port, ushort, 0444);
+MODULE_PARM_DESC(default_port,
+		 "UDP port of the group for devices created without 'port' (default 14789, VXVDE's; 0 means 14789)");
+
 static void lac_config_defaults(struct lac_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->family = AF_INET;
 	cfg->group.ip4 = htonl(LAC_DEFAULT_GROUP);
-	cfg->port = htons(LAC_DEFAULT_PORT);
+	cfg->port = htons(default_port ?: LAC_DEFAULT_PORT);
 	cfg->vni = LAC_DEFAULT_VNI;
 	cfg->ttl = LAC_DEFAULT_TTL;
 	cfg->ageing = LAC_DEFAULT_AGEING;
