@@ -366,9 +366,14 @@ static void lac_flood_work(struct work_struct *work)
 	}
 }
 
+/*
+ * sendmsg() copies the frame's bytes, so an offloaded checksum must be
+ * finished here: a copy would carry only the pseudo-header sum.
+ */
 static void lac_flood_queue(struct lac_dev *lac, struct sk_buff *skb)
 {
-	if (skb_queue_len(&lac->flood_queue) >= LAC_FLOOD_QLEN) {
+	if (skb_queue_len(&lac->flood_queue) >= LAC_FLOOD_QLEN ||
+	    (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb))) {
 		DEV_STATS_INC(lac->dev, tx_dropped);
 		kfree_skb(skb);
 		return;
