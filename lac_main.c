@@ -540,6 +540,9 @@ static int lac_change_mtu(struct net_device *dev, int new_mtu)
 	return 0;
 }
 
+LAC_DEFINE_NDO_FDB_ADD(lac_ndo_fdb_add)
+LAC_DEFINE_NDO_FDB_DEL(lac_ndo_fdb_del)
+
 static const struct net_device_ops lac_netdev_ops = {
 	.ndo_init		= lac_init,
 	.ndo_uninit		= lac_uninit,
@@ -550,8 +553,8 @@ static const struct net_device_ops lac_netdev_ops = {
 	.ndo_change_mtu		= lac_change_mtu,
 	.ndo_set_mac_address	= eth_mac_addr,
 	.ndo_validate_addr	= eth_validate_addr,
-	.ndo_fdb_add		= lac_ndo_fdb_add,
-	.ndo_fdb_del		= lac_ndo_fdb_del,
+	.ndo_fdb_add		= lac_ndo_fdb_add_compat,
+	.ndo_fdb_del		= lac_ndo_fdb_del_compat,
 	.ndo_fdb_get		= lac_ndo_fdb_get,
 	.ndo_fdb_dump		= lac_ndo_fdb_dump,
 };
@@ -725,8 +728,7 @@ static int __net_init lac_init_net(struct net *net)
 }
 
 /* A dying netns takes with it the lac devices whose sockets it holds. */
-static void __net_exit lac_exit_rtnl_net(struct net *net,
-					 struct list_head *kill)
+static void __net_exit lac_exit_rtnl(struct net *net, struct list_head *kill)
 {
 	struct lac_net *ln = net_generic(net, lac_net_id);
 	struct lac_dev *lac, *next;
@@ -740,7 +742,7 @@ LAC_DEFINE_EXIT_RTNL(lac_exit_rtnl)
 
 static struct pernet_operations lac_net_ops = {
 	.init = lac_init_net,
-	LAC_PERNET_EXIT_RTNL(lac_exit_rtnl),
+	LAC_PERNET_EXIT_RTNL(lac_exit_rtnl_compat),
 	.id = &lac_net_id,
 	.size = sizeof(struct lac_net),
 };

@@ -237,9 +237,9 @@ static int lac_nl2conf(struct net *net, struct nlattr *data[],
 	return 0;
 }
 
-static int lac_newlink_net(struct net *src_net, struct net_device *dev,
-			   struct nlattr *tb[], struct nlattr *data[],
-			   struct netlink_ext_ack *extack)
+static int lac_newlink(struct net *src_net, struct net_device *dev,
+		       struct nlattr *tb[], struct nlattr *data[],
+		       struct netlink_ext_ack *extack)
 {
 	struct lac_net *ln = net_generic(src_net, lac_net_id);
 	struct lac_dev *lac = netdev_priv(dev);
@@ -719,7 +719,7 @@ struct rtnl_link_ops lac_link_ops __read_mostly = {
 	.priv_size	= sizeof(struct lac_dev),
 	.setup		= lac_setup,
 	.validate	= lac_validate,
-	.newlink	= lac_newlink,
+	.newlink	= lac_newlink_compat,
 	.changelink	= lac_changelink,
 	.dellink	= lac_dellink,
 	.get_size	= lac_get_size,
