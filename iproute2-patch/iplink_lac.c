@@ -26,12 +26,16 @@ static void print_explain(FILE *f)
 		"Usage: ... lac [ group ADDR ] [ vni VNI ] [ port PORT ]\n"
 		"		[ dev PHYS_DEV ] [ local ADDR ]\n"
 		"		[ ttl TTL ] [ ageing SECONDS ]\n"
+		"		[ [no]learning ] [ maxaddress N ] [ nogroup ] [ flush ]\n"
 		"\n"
 		"Where:	ADDR	:= IP_ADDRESS\n"
 		"	VNI	:= 0-16777215\n"
 		"	PORT	:= 1-65535\n"
 		"	TTL	:= 1-255\n"
 		"	SECONDS	:= NUMBER\n"
+		"	N	:= NUMBER (0: no limit)\n"
+		"\n"
+		"flush (ip link set only) deletes every learned FDB entry.\n"
 		"\n"
 		"Defaults: group %u.%u.%u.%u vni %u port %u ttl %u ageing %u\n",
 		(LAC_DEFAULT_GROUP >> 24) & 0xff,
@@ -133,6 +137,27 @@ static int lac_parse_opt(struct link_util *lu, int argc, char **argv,
 			if (get_u32(&age, *argv, 0))
 				invarg("invalid ageing", *argv);
 			addattr32(n, 1024, IFLA_LAC_AGEING, age);
+		} else if (strcmp(*argv, "nolearning") == 0) {
+			check_duparg(&attrs, IFLA_LAC_LEARNING, *argv, *argv);
+			addattr8(n, 1024, IFLA_LAC_LEARNING, 0);
+		} else if (strcmp(*argv, "learning") == 0) {
+			check_duparg(&attrs, IFLA_LAC_LEARNING, *argv, *argv);
+			addattr8(n, 1024, IFLA_LAC_LEARNING, 1);
+		} else if (strcmp(*argv, "maxaddress") == 0) {
+			__u32 maxaddr;
+
+			NEXT_ARG();
+			check_duparg(&attrs, IFLA_LAC_MAXADDR, "maxaddress",
+				     *argv);
+			if (get_u32(&maxaddr, *argv, 0))
+				invarg("invalid maxaddress", *argv);
+			addattr32(n, 1024, IFLA_LAC_MAXADDR, maxaddr);
+		} else if (strcmp(*argv, "nogroup") == 0) {
+			check_duparg(&attrs, IFLA_LAC_NOGROUP, *argv, *argv);
+			addattr8(n, 1024, IFLA_LAC_NOGROUP, 1);
+		} else if (strcmp(*argv, "flush") == 0) {
+			check_duparg(&attrs, IFLA_LAC_FLUSH, *argv, *argv);
+			addattr_l(n, 1024, IFLA_LAC_FLUSH, NULL, 0);
 		} else {
 			if (strcmp(*argv, "help") != 0)
 				fprintf(stderr, "lac: unknown command \"%s\"?\n",
@@ -195,6 +220,30 @@ static void lac_print_opt(struct link_util *lu, FILE *f, struct rtattr *tb[])
 	if (tb[IFLA_LAC_AGEING])
 		print_uint(PRINT_ANY, "ageing", "ageing %u ",
 			   rta_getattr_u32(tb[IFLA_LAC_AGEING]));
+
+	if (tb[IFLA_LAC_LEARNING]) {
+		__u8 learning = rta_getattr_u8(tb[IFLA_LAC_LEARNING]);
+
+		print_bool(PRINT_JSON, "learning", NULL, learning);
+		if (!learning)
+			print_bool(PRINT_FP, NULL, "nolearning ", true);
+	}
+
+	if (tb[IFLA_LAC_MAXADDR]) {
+		__u32 maxaddr = rta_getattr_u32(tb[IFLA_LAC_MAXADDR]);
+
+		if (maxaddr)
+			print_uint(PRINT_ANY, "maxaddress", "maxaddress %u ",
+				   maxaddr);
+	}
+
+	if (tb[IFLA_LAC_NOGROUP]) {
+		__u8 nogroup = rta_getattr_u8(tb[IFLA_LAC_NOGROUP]);
+
+		print_bool(PRINT_JSON, "nogroup", NULL, nogroup);
+		if (nogroup)
+			print_bool(PRINT_FP, NULL, "nogroup ", true);
+	}
 }
 
 static void lac_print_help(struct link_util *lu, int argc, char **argv,

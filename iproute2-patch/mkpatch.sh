@@ -64,13 +64,21 @@ group and unicast peers are learned from the traffic they send.
   ip link add NAME type lac [ group ADDR ] [ vni VNI ] [ port PORT ]
                             [ dev PHYS_DEV ] [ local ADDR ]
                             [ ttl TTL ] [ ageing SECONDS ]
+                            [ [no]learning ] [ maxaddress N ]
+                            [ nogroup ]
+  ip link set NAME type lac ... [ flush ]
 
 Only the parameters given are sent: the kernel has the defaults
-(group 239.0.0.1, vni 1, port 14789, ttl 1, ageing 128) and validates
-the values.  "ip -d link show" prints them back, along with the unicast
-UDP port the device bound ("localport"):
+(group 239.0.0.1, vni 1, port 14789, ttl 1, ageing 128, learning,
+no limit on learned entries) and validates the values.  "nogroup" keeps
+the device off the multicast group: it floods to the FDB's
+00:00:00:00:00:00 entries only.  "flush" deletes every learned FDB
+entry.  "ip -d link show" prints the parameters back, along with the
+unicast UDP port the device bound ("localport"):
 
   lac group 239.0.0.1 port 14789 vni 1 localport 40123 ttl 1 ageing 128
+
+followed by "nolearning", "maxaddress N" and "nogroup" when they are set.
 
 include/uapi/linux/if_lac.h is the uAPI header of the lac module.
 
