@@ -1,0 +1,131 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck disable=SC2317 # functions run by lac_main
+#
+# Offloads across lac, on a two-host underlay:
+#
+#   H1: lac0 192.0.2.1/24 nolearning (vni 1)   lac1 198.51.100.1/24 (vni 2)
+#   H2: lac0 192.0.2.2/24 nolearning (vni 1)   lac1 198.51.100.2/24 (vni 2)
+#
+# lac0 never learns, so every frame takes the flood path, which copies the
+# frame into sendmsg(): offloaded (CHECKSUM_PARTIAL) checksums must be
+# finished first.  lac1 learns, so TCP takes the unicast fast path with
+# GSO-sized sends.  tcpdump decodes the lac header as VXLAN (-T vxlan) and
+# verifies the inner TCP checksums.
+
+ALL_TESTS="
+	test_offloads_on
+	test_flood_tcp_checksums
+	test_unicast_gso_tcp
+"
+REQUIRED_CMDS="tcpdump ethtool python3"
+
+set -u
+source "$(dirname "$(readlink -f "$0")")/lib.sh"
+
+# 600 kB: many GSO-sized sends on the unicast path.
+TCP_BYTES=600000
+
+setup()
+{
+	lac_underlay_create 2 || return 1
+	lac_setup "$H1" lac0 192.0.2.1/24 nolearning || return 1
+	lac_setup "$H2" lac0 192.0.2.2/24 nolearning || return 1
+	lac_setup "$H1" lac1 198.51.100.1/24 vni 2 || return 1
+	lac_setup "$H2" lac1 198.51.100.2/24 vni 2
+}
+
+# tcp_transfer FROM_NS TO_NS TO_ADDR: send TCP_BYTES and print how many the
+# receiver counted.
+tcp_transfer()
+{
+	local from=$1 to=$2 addr=$3 out
+
+	ip netns exec "$to" timeout 60 python3 -c '
+import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[1], 5001))
+s.listen(1)
+c, _ = s.accept()
+n = 0
+while True:
+    d = c.recv(65536)
+    if not d:
+        break
+    n += len(d)
+c.sendall(str(n).encode())
+c.close()' "$addr" &
+	lac_bg_add $!
+	lac_wait 10 lac_tcp_listening "$to" 5001 || return 1
+
+	out=$(ip netns exec "$from" timeout 60 python3 -c '
+import socket, sys
+s = socket.create_connection((sys.argv[1], 5001), timeout=20)
+s.sendall(b"x" * int(sys.argv[2]))
+s.shutdown(socket.SHUT_WR)
+print(s.recv(100).decode())' "$addr" "$TCP_BYTES" 2>&1)
+	echo "$out"
+}
+
+lac_tcp_listening()
+{
+	ip netns exec "$1" ss -tln "sport = :$2" | grep -q LISTEN
+}
+
+# feature NS DEV NAME: the state of an ethtool -k feature ("on"/"off").
+feature()
+{
+	ip netns exec "$1" ethtool -k "$2" | awk -v f="$3:" '$1 == f { print $2 }'
+}
+
+test_offloads_on()
+{
+	local f state
+
+	for f in tx-checksumming scatter-gather tcp-segmentation-offload \
+		 generic-segmentation-offload; do
+		state=$(feature "$H1" lac1 "$f")
+		[ "$state" = on ]
+		check_err $? "lac1 $f is '$state', not on"
+	done
+	log_test "checksum, scatter-gather and segmentation offloads are on"
+}
+
+test_flood_tcp_checksums()
+{
+	local got bad good verdicts
+
+	lac_capture_start flood "$H2" eth0
+	check_err $? "cannot capture on H2 eth0"
+	got=$(tcp_transfer "$H1" "$H2" 192.0.2.2)
+	lac_capture_stop flood
+	[ "$got" = "$TCP_BYTES" ]
+	check_err $? "TCP over the flood path: the peer got '$got' of $TCP_BYTES bytes"
+
+	verdicts=$(tcpdump -T vxlan -vv -nn -r "$LAC_TMPDIR/flood.pcap" 2> /dev/null |
+		   grep -o 'cksum 0x[0-9a-f]* (\(in\)*correct')
+	bad=$(grep -c incorrect <<< "$verdicts")
+	good=$(grep -c -v incorrect <<< "$verdicts")
+	log_info "inner TCP checksums on the wire: $good correct, $bad incorrect"
+	[ "$bad" -eq 0 ] && [ "$good" -gt 0 ]
+	check_err $? "inner TCP checksums on the wire: $good correct, $bad incorrect"
+
+	lac_fdb_has "$H1" lac0 "$(dev_mac "$H2" lac0)"
+	check_fail $? "lac0 (nolearning) learned a MAC: the test did not use the flood path"
+	log_test "TCP with offloaded checksums crosses the flood path intact"
+}
+
+test_unicast_gso_tcp()
+{
+	local got
+
+	got=$(tcp_transfer "$H1" "$H2" 198.51.100.2)
+	[ "$got" = "$TCP_BYTES" ]
+	check_err $? "TCP over the unicast path: the peer got '$got' of $TCP_BYTES bytes"
+	lac_fdb_has "$H1" lac1 "$(dev_mac "$H2" lac1)"
+	check_err $? "lac1 did not learn H2's MAC: the test did not use the unicast path"
+	log_test "GSO-sized TCP sends cross the unicast path intact"
+}
+
+lac_main "$@"
