@@ -601,7 +601,7 @@ int lac_ndo_fdb_add(struct ndmsg *ndm, struct nlattr *tb[],
 
 	if (!is_valid_ether_addr(addr)) {
 		NL_SET_ERR_MSG(extack,
-			       "Only unicast MACs have entries; 00:00:00:00:00:00 is the flood list");
+			       "A multicast or broadcast MAC cannot have an entry; 00:00:00:00:00:00 is the flood list");
 		return -EINVAL;
 	}
 	return lac_fdb_set(lac, addr, &remote, lac_fdb_nl2state(ndm->ndm_state),
