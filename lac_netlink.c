@@ -143,7 +143,7 @@ static bool lac_has_socket_attrs(struct nlattr *data[])
 	return data[IFLA_LAC_GROUP] || data[IFLA_LAC_GROUP6] ||
 	       data[IFLA_LAC_VNI] || data[IFLA_LAC_PORT] ||
 	       data[IFLA_LAC_LINK] || data[IFLA_LAC_LOCAL] ||
-	       data[IFLA_LAC_LOCAL6] || data[IFLA_LAC_NOGROUP];
+	       data[IFLA_LAC_LOCAL6];
 }
 
 /*
@@ -287,7 +287,12 @@ static int lac_changelink(struct net_device *dev, struct nlattr *tb[],
 
 	if ((dev->flags & IFF_UP) && lac_has_socket_attrs(data)) {
 		NL_SET_ERR_MSG(extack,
-			       "Group, port, VNI, dev, local and nogroup can only change while the device is down");
+			       "Group, port, VNI, dev and local can only change while the device is down");
+		return -EBUSY;
+	}
+	if ((dev->flags & IFF_UP) && data[IFLA_LAC_NOGROUP]) {
+		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_LAC_NOGROUP],
+				    "nogroup can only change while the device is down");
 		return -EBUSY;
 	}
 
