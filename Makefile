@@ -7,6 +7,10 @@
 #   make check           lint + build for every Debian kernel + selftests in a VM on each
 #   make lint            checkpatch --strict and sparse on the module sources
 #   make modules-all     the module for every kernel the VM tests use
+#   make module-newest   the module for the newest Debian kernel (trixie-backports)
+#   make check-newest    build + selftests in a VM on the newest kernel
+#                        (LAC_NEWEST=1 adds the newest kernel to modules-all
+#                        and check)
 
 REPO := $(CURDIR)
 BUILD := $(REPO)/build
@@ -22,23 +26,32 @@ KREL = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' \
 # Kernels of the VM tests: 6.1 (bookworm) and 6.12 (bookworm-backports).
 TEST_KERNELS = $(shell cat $(LAC_CACHE)/kernels 2>/dev/null)
 
+# The newest Debian kernel (trixie-backports): its kbuild needs a trixie
+# userland, so it builds in the chroot scripts/newest-kernel.sh prepares.
+NEWEST_SH := $(REPO)/scripts/newest-kernel.sh
+NEWEST_KERNEL = $(shell cat $(LAC_CACHE)/kernel-newest 2>/dev/null)
+LAC_NEWEST ?= 0
+
 MOD_SRCS := Kbuild lac_main.c lac_fdb.c lac_netlink.c lac_sock.c lac.h lac_compat.h
 LINT_SRCS := lac_main.c lac_fdb.c lac_netlink.c lac_sock.c lac.h lac_compat.h \
 	     include/uapi/linux/if_lac.h
 CHECKPATCH = $(LAC_CACHE)/linux-source-6.12/scripts/checkpatch.pl
 
-.PHONY: all module modules-all ip deps demo check lint checkpatch sparse \
-	selftests clean
+.PHONY: all module modules-all module-newest module-chroot ip deps demo \
+	check check-newest lint checkpatch sparse selftests install uninstall \
+	clean
 
 all: module ip
 
-# build_module KDIR OUTDIR [extra make args]: one kernel, its own tree of
-# links to the sources, so several kernels build side by side.
+# build_module KDIR OUTDIR [extra make args] [ROOT]: one kernel, its own tree
+# of links to the sources, so several kernels build side by side.  With ROOT,
+# KDIR is inside the chroot ROOT and make runs there (the repo is mounted at
+# its own path).
 define build_module
-	@test -d "$(1)" || { echo "no kernel headers at '$(1)': run scripts/install-deps.sh" >&2; exit 1; }
+	@test -d "$(4)$(1)" || { echo "no kernel headers at '$(4)$(1)': run scripts/install-deps.sh" >&2; exit 1; }
 	@mkdir -p $(2)
 	@for f in $(MOD_SRCS) include scripts; do ln -sfn $(REPO)/$$f $(2)/$$f; done
-	@$(MAKE) -s -C $(1) M=$(2) W=1 $(3) modules 2>&1 | tee $(2)/build.log
+	@$(if $(4),$(NEWEST_SH) run --) $(MAKE) -s -C $(1) M=$(2) W=1 $(3) modules 2>&1 | tee $(2)/build.log
 	@! grep -E 'warning:|error:' $(2)/build.log
 	@test -f $(2)/lac.ko
 endef
@@ -52,6 +65,16 @@ modules-all:
 		$(MAKE) -s --no-print-directory module KDIR=/usr/src/linux-headers-$$k; \
 		echo "built build/$$k/lac.ko"; \
 	done
+	@if [ "$(LAC_NEWEST)" = 1 ]; then $(MAKE) -s --no-print-directory module-newest; fi
+
+# Prepares the newest kernel first (quick when done: scripts/newest-kernel.sh).
+module-newest:
+	@$(NEWEST_SH) > /dev/null
+	@$(MAKE) -s --no-print-directory module-chroot
+	@echo "built build/$$(cat $(LAC_CACHE)/kernel-newest)/lac.ko"
+
+module-chroot:
+	$(call build_module,/usr/src/linux-headers-$(NEWEST_KERNEL),$(BUILD)/$(NEWEST_KERNEL),,$(LAC_CACHE)/trixie-chroot)
 
 ip:
 	@$(MAKE) -s -C iproute2-patch O=$(BUILD)/ip
@@ -85,7 +108,32 @@ sparse:
 check: deps
 	@$(MAKE) -s --no-print-directory lint
 	@$(MAKE) -s --no-print-directory modules-all ip
-	@scripts/check.sh $(TEST_KERNELS)
+	@scripts/check.sh $(TEST_KERNELS) $(if $(filter 1,$(LAC_NEWEST)),newest)
+
+check-newest: deps
+	@$(MAKE) -s --no-print-directory module-newest ip
+	@scripts/check.sh newest
+
+# make install [KDIR=...] [DESTDIR=...]: the module for KDIR's kernel in
+# updates/ (then depmod), the ip plugin where Debian's ip looks for it, and
+# the documentation.  dkms.conf rebuilds the module on kernel upgrades.
+IP_PLUGIN_DIR ?= /usr/lib/x86_64-linux-gnu/ip
+DOC_DIR ?= /usr/share/doc/lac
+
+install: module ip
+	@$(MAKE) -s -C $(KDIR) M=$(BUILD)/$(call KREL,$(KDIR)) \
+		INSTALL_MOD_DIR=updates INSTALL_MOD_PATH=$(DESTDIR) \
+		CONFIG_MODULE_SIG_ALL= modules_install 2>&1 | \
+		grep -v "missing 'System.map'" || true
+	test -n "$(DESTDIR)" || depmod -a $(call KREL,$(KDIR))
+	install -D -m 0644 $(BUILD)/ip/link_lac.so $(DESTDIR)$(IP_PLUGIN_DIR)/link_lac.so
+	install -D -m 0644 Documentation/networking/lac.rst $(DESTDIR)$(DOC_DIR)/lac.rst
+
+uninstall:
+	rm -f $(DESTDIR)/lib/modules/$(call KREL,$(KDIR))/updates/lac.ko*
+	test -n "$(DESTDIR)" || depmod -a $(call KREL,$(KDIR))
+	rm -f $(DESTDIR)$(IP_PLUGIN_DIR)/link_lac.so
+	rm -rf $(DESTDIR)$(DOC_DIR)
 
 clean:
 	rm -rf $(BUILD)

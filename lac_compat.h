@@ -10,6 +10,8 @@
 
 #include <linux/net.h>
 #include <linux/netdevice.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <net/net_namespace.h>
 #include <net/rtnetlink.h>
 #include <net/udp_tunnel.h>
@@ -95,6 +97,21 @@ static inline void lac_udp_tunnel6_xmit_skb(struct dst_entry *dst,
 #endif
 }
 #endif
+
+/*
+ * ndo_fdb_dump: the index of the first entry the dump has not sent yet;
+ * newer kernels keep it in a struct ndo_fdb_dump_context in cb->ctx.
+ */
+static inline unsigned long lac_fdb_dump_start(struct netlink_callback *cb)
+{
+#ifdef LAC_HAVE_NDO_FDB_DUMP_CONTEXT
+	struct ndo_fdb_dump_context *ctx = (void *)cb->ctx;
+
+	return ctx->fdb_idx;
+#else
+	return cb->args[2];
+#endif
+}
 
 /*
  * Callbacks whose signature changed: LAC_DEFINE_xxx(fn) defines fn##_compat

@@ -669,7 +669,7 @@ struct lac_fdb_dump_ctx {
 	int *idx;
 };
 
-/* *idx counts entries across calls of the dump; cb->args[2] resumes. */
+/* *idx counts entries across calls of the dump; lac_fdb_dump_start() resumes. */
 static int lac_fdb_dump_entry(struct lac_fdb_dump_ctx *ctx,
 			      const struct lac_dev *lac, const u8 *mac,
 			      const struct lac_remote *remote, u8 state,
@@ -678,7 +678,7 @@ static int lac_fdb_dump_entry(struct lac_fdb_dump_ctx *ctx,
 	struct netlink_callback *cb = ctx->cb;
 	int err = 0;
 
-	if (*ctx->idx >= cb->args[2])
+	if (*ctx->idx >= lac_fdb_dump_start(cb))
 		err = lac_fdb_fill(ctx->skb, lac, mac, remote, state, f,
 				   NETLINK_CB(cb->skb).portid,
 				   cb->nlh->nlmsg_seq, RTM_NEWNEIGH,

@@ -38,3 +38,5 @@ probe NDO_FDB_ADD_NOTIFIED linux/netdevice.h \
 	'\(\*ndo_fdb_add\)\([^;]*bool \*notified'
 probe NDO_FDB_DEL_NOTIFIED linux/netdevice.h \
 	'\(\*ndo_fdb_del\)\([^;]*bool \*notified'
+# ndo_fdb_dump resumes at ctx->fdb_idx of cb->ctx, no longer cb->args[2].
+probe NDO_FDB_DUMP_CONTEXT linux/rtnetlink.h 'struct ndo_fdb_dump_context \{'

@@ -7,7 +7,8 @@
 # usage: scripts/vm-run.sh [-k KERNEL] [-t TIMEOUT_S] [-m MEM_MB] [-M 'mod ...']
 #                          [-c] -- CMD [ARGS...]
 #
-#   -k KERNEL  6.1, 6.12 (default) or a full ABI string (/boot/vmlinuz-ABI)
+#   -k KERNEL  6.1, 6.12 (default), newest, or a release: installed
+#              (/boot/vmlinuz-ABI) or prepared by scripts/newest-kernel.sh
 #   -t SECS    kill the VM after SECS seconds (default 600); exit status 124
 #   -m MB      guest memory (default 2048)
 #   -M MODS    extra modules to modprobe before lac.ko is loaded
@@ -32,6 +33,10 @@
 # e.g. when ping turns on timestamps) can leave a vCPU running a stale int3
 # and the guest oopses ("Oops: int3") now and then.
 #
+# `-k newest` boots the kernel scripts/newest-kernel.sh prepared (run it
+# first): its image and modules are in $LAC_CACHE/kernel-ABI, and the guest
+# bind-mounts that modules tree over /lib/modules before loading anything.
+#
 # Also: LAC_VM_APPEND (extra kernel parameters), LAC_VM_LOGDIR (where the
 # console log goes, default build/).  The initramfs (scripts/vm-init.sh is
 # its /init) and the kernel's vmlinux are cached in $LAC_CACHE.
@@ -49,6 +54,11 @@ INITRD_MODS="virtio_pci 9pnet_virtio 9p veth bridge tun udp_tunnel ip6_udp_tunne
 OOPS_RE='BUG:|WARNING:|Oops|Call Trace|[Pp]anic|KASAN|lockdep|UBSAN|general protection fault|RCU stall'
 
 KERNEL=6.12
+# Where the kernel's image, config and modules are (set by set_kernel_paths).
+KIMAGE=""
+KCONFIG=""
+KMODS=""
+KEXTRACTED=""
 TIMEOUT=600
 MEM=2048
 EXTRA_MODS=""
@@ -78,10 +88,54 @@ resolve_kernel() {
 		abi=$(sed -n "${line}p" "$CACHE/kernels")
 		[ -n "$abi" ] && [ -e "/boot/vmlinuz-$abi" ] && { echo "$abi"; return; }
 	fi
+	if [ "$k" = newest ]; then
+		abi=$(cat "$CACHE/kernel-newest" 2>/dev/null || true)
+		if [ -z "$abi" ] || [ ! -f "$CACHE/kernel-$abi/.lac-ready" ]; then
+			die "no newest kernel prepared: run scripts/newest-kernel.sh"
+		fi
+		echo "$abi"
+		return
+	fi
 	[ -e "/boot/vmlinuz-$k" ] && { echo "$k"; return; }
 	abi=$(printf '%s\n' /boot/vmlinuz-"$k".* | sort -V | tail -n 1)
-	[ -e "$abi" ] || die "no kernel matching '$k' in /boot"
+	if [ ! -e "$abi" ]; then
+		# A kernel scripts/newest-kernel.sh prepared.
+		abi=$(for f in "$CACHE/kernel-$k"/.lac-ready "$CACHE/kernel-$k".*/.lac-ready; do
+			[ -f "$f" ] && echo "$f"
+		      done | sort -V | tail -n 1)
+		[ -n "$abi" ] || die "no kernel matching '$k' in /boot or $CACHE"
+		abi=${abi%/.lac-ready}
+		echo "${abi#"$CACHE/kernel-"}"
+		return
+	fi
 	echo "${abi#/boot/vmlinuz-}"
+}
+
+# Set KIMAGE, KCONFIG, KMODS (the modules of the kernel) and KEXTRACTED
+# (where its packages are extracted, empty for an installed kernel).
+set_kernel_paths() {
+	local abi=$1 d="$CACHE/kernel-$1" f
+
+	if [ ! -e "/boot/vmlinuz-$abi" ] && [ -f "$d/.lac-ready" ]; then
+		KEXTRACTED=$d
+		KMODS="$d/usr/lib/modules/$abi"
+		# 7.x: vmlinuz(.unsigned) and config beside the modules.
+		for f in "$d/boot/vmlinuz-$abi" "$KMODS"/vmlinuz*; do
+			[ -f "$f" ] && KIMAGE=$f
+		done
+		for f in "$d/boot/config-$abi" "$KMODS/config"; do
+			[ -f "$f" ] && KCONFIG=$f
+		done
+		[ -n "$KIMAGE" ] || die "no kernel image in $d"
+		case $CACHE in
+		/tmp | /tmp/* | /var/tmp | /var/tmp/* | /run | /run/*)
+			die "LAC_CACHE=$CACHE is not visible in the guest (tmpfs there)" ;;
+		esac
+	else
+		KIMAGE="/boot/vmlinuz-$abi"
+		KCONFIG="/boot/config-$abi"
+		KMODS="/lib/modules/$abi"
+	fi
 }
 
 # Print the initramfs modules of kernel $1 in load order, as paths relative
@@ -95,7 +149,7 @@ initrd_modules() {
 			n == m {
 				for (i = NF; i > 1; i--) print $i
 				t = $1; sub(/:$/, "", t); print t
-			}' "/lib/modules/$abi/modules.dep"
+			}' "$KMODS/modules.dep"
 	done | awk '!seen[$0]++'
 }
 
@@ -115,10 +169,10 @@ build_initramfs() {
 		name=$(basename "$mod")
 		name=${name%.xz}; name=${name%.zst}; name=${name%.gz}
 		case $mod in
-		*.xz) xz -dc "/lib/modules/$abi/$mod" > "$dir/lib/modules/$name" ;;
-		*.zst) zstd -qdc "/lib/modules/$abi/$mod" > "$dir/lib/modules/$name" ;;
-		*.gz) gzip -dc "/lib/modules/$abi/$mod" > "$dir/lib/modules/$name" ;;
-		*) cp "/lib/modules/$abi/$mod" "$dir/lib/modules/$name" ;;
+		*.xz) xz -dc "$KMODS/$mod" > "$dir/lib/modules/$name" ;;
+		*.zst) zstd -qdc "$KMODS/$mod" > "$dir/lib/modules/$name" ;;
+		*.gz) gzip -dc "$KMODS/$mod" > "$dir/lib/modules/$name" ;;
+		*) cp "$KMODS/$mod" "$dir/lib/modules/$name" ;;
 		esac
 		list="$list $name"
 	done
@@ -135,8 +189,8 @@ initramfs() {
 
 	out="$CACHE/initramfs-$abi.cpio.gz"
 	mkdir -p "$CACHE"
-	for f in "${BASH_SOURCE[0]}" "$SCRIPTS/vm-init.sh" "/boot/vmlinuz-$abi" \
-		 "/lib/modules/$abi/modules.dep" /bin/busybox; do
+	for f in "${BASH_SOURCE[0]}" "$SCRIPTS/vm-init.sh" "$KIMAGE" \
+		 "$KMODS/modules.dep" /bin/busybox; do
 		if [ ! -f "$out" ] || [ "$f" -nt "$out" ]; then
 			build_initramfs "$abi" "$out"
 			break
@@ -149,7 +203,7 @@ initramfs() {
 # through its PVH entry with no decompression in the guest (saves ~1.5 s on
 # 6.12, zstd, and ~4.5 s on 6.1, xz); the bzImage when that is not possible.
 kernel_image() {
-	local abi=$1 bz="/boot/vmlinuz-$1" out x
+	local abi=$1 bz=$KIMAGE out x
 
 	out="$CACHE/vmlinux-$abi"
 	x="$CACHE/linux-source-6.12/scripts/extract-vmlinux"
@@ -189,6 +243,9 @@ job_env() {
 job_setup() {
 	local abi=$1 ko="$REPO/build/$1/lac.ko"
 
+	# An extracted kernel's modules are not in the host's /lib/modules.
+	[ -z "$KEXTRACTED" ] ||
+		echo "mount --bind $(shquote "$KEXTRACTED/usr/lib/modules") /lib/modules || exit 1"
 	cat <<EOT
 cut -d' ' -f1 /proc/uptime > /run/lac-vm/boot
 modprobe -a $EXTRA_MODS $DEFAULT_MODS || { echo "vm-run: modprobe failed" >&2; exit 1; }
@@ -232,7 +289,7 @@ write_job() {
 guest_lpj() {
 	local hz
 
-	hz=$(sed -n 's/^CONFIG_HZ=//p' "/boot/config-$1" 2>/dev/null)
+	hz=$(sed -n 's/^CONFIG_HZ=//p' "$KCONFIG" 2>/dev/null)
 	awk -v hz="${hz:-250}" '/^cpu MHz/ { printf "lpj=%d", $4 * 1000000 / hz; exit }' /proc/cpuinfo
 }
 
@@ -326,6 +383,7 @@ main() {
 	case $TIMEOUT$MEM in *[!0-9]*) die "-t and -m take numbers" ;; esac
 
 	abi=$(resolve_kernel "$KERNEL")
+	set_kernel_paths "$abi"
 	kernel=$(kernel_image "$abi")
 	initrd=$(initramfs "$abi")
 	trap cleanup EXIT

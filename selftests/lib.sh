@@ -348,10 +348,12 @@ lac_cleanup()
 	LAC_TMPDIR=
 }
 
-# lac_underlay_create N: namespace $UL with br0, hosts $H1 .. $HN.
+# lac_underlay_create N [6]: namespace $UL with br0, hosts $H1 .. $HN.
+# With 6 the hosts are dual-stack: eth0 also has fd00::i/64 (see
+# lac_ns_ipv6_enable) and IPv6's own ff00::/8 route.
 lac_underlay_create()
 {
-	local n=$1 i ns
+	local n=$1 v6=${2:-} i ns
 
 	lac_ns_create UL || return 1
 	ip -n "$UL" link add br0 type bridge mcast_snooping 0 || return 1
@@ -363,8 +365,16 @@ lac_underlay_create()
 		ip -n "$ns" link add eth0 type veth peer name "p$i" netns "$UL" || return 1
 		ip -n "$UL" link set "p$i" master br0 up || return 1
 		ip -n "$ns" addr add "10.0.0.$i/24" dev eth0 || return 1
+		if [ "$v6" = 6 ]; then
+			lac_ns_ipv6_enable "$ns" lo eth0 || return 1
+			ip -n "$ns" addr add "fd00::$i/64" dev eth0 nodad || return 1
+		fi
 		ip -n "$ns" link set eth0 up || return 1
 		ip -n "$ns" route add 224.0.0.0/4 dev eth0 || return 1
+		if [ "$v6" = 6 ] && ! lac_mroute6_ok "$ns" eth0; then
+			ktap_print_msg "$ns: no IPv6 multicast route on eth0: $(ip -n "$ns" -6 route show table all 2>&1)"
+			return 1
+		fi
 	done
 }
 
@@ -380,6 +390,64 @@ lac_add()
 		ktap_print_msg "ip link add $name type lac $*: $out"
 		return 1
 	fi
+}
+
+# lac_container_add VAR HOSTNS ADDR/PREFIX [address MAC] [lac options...]:
+# a "container": a new namespace $VAR whose eth0 is a lac device created in
+# HOSTNS (where its sockets stay), with MAC if given, addressed and up.
+lac_container_add()
+{
+	local var=$1 hns=$2 addr=$3 ns tmp lladdr=(); shift 3
+
+	if [ "${1:-}" = address ]; then
+		lladdr=(address "$2")
+		shift 2
+	fi
+	lac_ns_create "$var" || return 1
+	ns=${!var}
+	tmp=lc-${var,,}
+	tmp=${tmp:0:15}
+	lac_add "$hns" "$tmp" "$@" &&
+		ip -n "$hns" link set "$tmp" netns "$ns" &&
+		ip -n "$ns" link set "$tmp" name eth0 "${lladdr[@]}" &&
+		lac_up "$ns" eth0 "$addr"
+}
+
+# Container set-ups (lac_containers.sh, lac_teardown.sh) on a dual-stack
+# underlay: container HK (on host H, number K) of LAC family FAM is the
+# namespace $C<FAM>_<HK>; its eth0 is a lac device of $H<H> (IPv6: local
+# fd00::H) with address 192.0.2.HK (IPv4 LAC) or 198.51.100.HK (IPv6 LAC).
+
+lac_ctr_ns()
+{
+	local var=C$1_$2
+
+	echo "${!var}"
+}
+
+lac_ctr_ip()
+{
+	if [ "$1" = 6 ]; then echo "198.51.100.$2"; else echo "192.0.2.$2"; fi
+}
+
+# lac_ctr_add FAM HK
+lac_ctr_add()
+{
+	local fam=$1 hk=$2 h=H${2:0:1} opts=()
+
+	[ "$fam" = 6 ] && opts=(local "fd00::${hk:0:1}")
+	lac_container_add "C$1_$2" "${!h}" "$(lac_ctr_ip "$fam" "$hk")/24" "${opts[@]}"
+}
+
+# lac_ctr_mesh FAM HK...: every pair of these containers pings.
+lac_ctr_mesh()
+{
+	local fam=$1 hk list=(); shift
+
+	for hk in "$@"; do
+		list+=("$(lac_ctr_ns "$fam" "$hk")=$(lac_ctr_ip "$fam" "$hk")")
+	done
+	lac_ping_mesh "${list[@]}"
 }
 
 # lac_up NS NAME ADDR/PREFIX: address a device and bring it up.
@@ -403,16 +471,40 @@ declare -A LAC_LINK=()
 
 # lac_link_load NS DEV: fill LAC_LINK from `ip -j -d link show DEV`: keys
 # ifindex, address, mtu, kind and info.KEY for each key of info_data.
+# Parsed in bash: starting python takes a second in an emulated machine.
+# (lac_util.py link-dump does the same for info_data values that are not
+# flat.)
 lac_link_load()
 {
-	local out k v
+	local out body item k v re
 
 	LAC_LINK=()
-	out=$(ip -n "$1" -j -d link show dev "$2" | "${LAC_PY[@]}" link-dump) ||
-		return 1
-	while read -r k v; do
-		LAC_LINK[$k]=$v
-	done <<< "$out"
+	out=$(ip -n "$1" -j -d link show dev "$2") || return 1
+	[[ $out == '[{'* ]] || return 1
+	for k in ifindex address mtu; do
+		re="\"$k\":\"?([^,\"}]*)"
+		[[ $out =~ $re ]] && LAC_LINK[$k]=${BASH_REMATCH[1]}
+	done
+	re='"info_kind":"([^"]*)"'
+	[[ $out =~ $re ]] && LAC_LINK[kind]=${BASH_REMATCH[1]}
+	re='"info_data":\{([^{}]*)\}'
+	if [[ $out =~ $re ]]; then
+		body=${BASH_REMATCH[1]}
+	elif [[ $out == *'"info_data":{'* ]]; then
+		# Nested values: let python do it.
+		out=$(printf '%s\n' "$out" | "${LAC_PY[@]}" link-dump) || return 1
+		while read -r k v; do
+			LAC_LINK[$k]=$v
+		done <<< "$out"
+		return 0
+	else
+		return 0
+	fi
+	re='^"([^"]*)":"?([^"]*)"?$'
+	while IFS= read -r -d , item; do
+		[[ $item =~ $re ]] || continue
+		LAC_LINK[info.${BASH_REMATCH[1]}]=${BASH_REMATCH[2]}
+	done <<< "$body,"
 }
 
 # lac_info NS DEV KEY: one key of linkinfo.info_data (JSON); fails if absent.
@@ -544,6 +636,44 @@ lac_ping()
 	return 1
 }
 
+# lac_ping_many NS ADDR...: ping every ADDR from NS at once (one echo per
+# try, up to 5 tries each); report those that never answered.
+lac_ping_many()
+{
+	local ns=$1 out; shift
+
+	# shellcheck disable=SC2016 # a script for the inner bash
+	out=$(ip netns exec "$ns" bash -c '
+		declare -A pid=()
+		for a in "$@"; do
+			for i in 1 2 3 4 5; do
+				ping -q -n -c 1 -W 1 "$a" > /dev/null 2>&1 && exit 0
+			done &
+			pid[$a]=$!
+		done
+		for a in "$@"; do
+			wait "${pid[$a]}" || echo "$a"
+		done' lac_ping_many "$@")
+	[ -z "$out" ] && return 0
+	ktap_print_msg "from $ns no answer from: ${out//$'\n'/ }"
+	return 1
+}
+
+# lac_ping_mesh NS=ADDR...: every NS pings the ADDR of every other one.
+lac_ping_mesh()
+{
+	local a b dst rc=0
+
+	for a in "$@"; do
+		dst=()
+		for b in "$@"; do
+			[ "$a" = "$b" ] || dst+=("${b#*=}")
+		done
+		lac_ping_many "${a%%=*}" "${dst[@]}" || rc=1
+	done
+	return $rc
+}
+
 # lac_no_ping NS ADDR: three echoes, none answered.
 lac_no_ping()
 {
@@ -630,6 +760,14 @@ lac_capture_count()
 	lac_capture_records "$1" | awk "$2 { n++ } END { print n + 0 }"
 }
 
+# lac_capture_first_ms NAME AWK-CONDITION: capture time (ms since the epoch)
+# of the first record that matches; fails if none does.
+lac_capture_first_ms()
+{
+	"${LAC_PY[@]}" pcap "$LAC_TMPDIR/$1.pcap" --time |
+		awk "$2"' { printf "%.0f\n", $11 * 1000; f = 1; exit } END { exit !f }'
+}
+
 lac_capture_show()
 {
 	lac_capture_records "$1" | ktap_print_pipe
@@ -640,13 +778,16 @@ lac_capture_show()
 
 declare -A LAC_VDE_PID=()
 
-# lac_vde_start NS TAP ADDR/PREFIX [URL]: plug tap TAP of NS into a vxvde
-# network (default vxvde://239.0.0.1).
+# lac_vde_start NS TAP ADDR/PREFIX [URL [MAC]]: plug tap TAP of NS into a
+# vxvde network (default vxvde://239.0.0.1).
 lac_vde_start()
 {
-	local ns=$1 tap=$2 addr=$3 url=${4:-vxvde://$LAC_GROUP} pid
+	local ns=$1 tap=$2 addr=$3 url=${4:-vxvde://$LAC_GROUP} mac=${5:-} pid
 
 	ip -n "$ns" tuntap add "$tap" mode tap || return 1
+	if [ -n "$mac" ]; then
+		ip -n "$ns" link set "$tap" address "$mac" || return 1
+	fi
 	ip -n "$ns" addr add "$addr" dev "$tap" || return 1
 	ip -n "$ns" link set "$tap" up || return 1
 	ip netns exec "$ns" setsid vde_plug "$url" "tap://$tap" \
@@ -690,6 +831,272 @@ lac_vde_stop()
 	kill "-$sig" "$pid" || return 1
 	wait "$pid" 2> /dev/null
 	return 0
+}
+
+##############################################################################
+# IPv6 underlays
+
+# shellcheck disable=SC2034 # used by the tests
+LAC_GROUP6=ff05:56de::1
+
+lac_ipv6_available()
+{
+	[ -d /proc/sys/net/ipv6 ]
+}
+
+# lac_ns_ipv6_enable NS DEV...: turn IPv6 on for DEV (lac_ns_create turns it
+# off everywhere), quietly: no DAD, no router solicitations, and addresses
+# stay when the device goes down (a static configuration).
+lac_ns_ipv6_enable()
+{
+	local ns=$1 dev; shift
+
+	for dev in "$@"; do
+		ip netns exec "$ns" sh -c "
+			c=/proc/sys/net/ipv6/conf/$dev
+			echo 0 > \$c/accept_dad &&
+			echo 0 > \$c/router_solicitations &&
+			echo 1 > \$c/keep_addr_on_down &&
+			echo 0 > \$c/disable_ipv6" || return 1
+	done
+}
+
+# lac_mroute6_ok NS DEV: IPv6 multicast (the default group) is routed out
+# of DEV, by the ff00::/8 route IPv6 adds by itself.
+lac_mroute6_ok()
+{
+	ip -n "$1" -6 route get "$LAC_GROUP6" 2> /dev/null | grep -q " dev $2 "
+}
+
+# lac_host_ip FAMILY I: underlay address of host I (4: 10.0.0.I, 6: fd00::I).
+lac_host_ip()
+{
+	if [ "$1" = 6 ]; then
+		echo "fd00::$2"
+	else
+		echo "10.0.0.$2"
+	fi
+}
+
+# lac_mcast_joined NS DEV GROUP: GROUP (IPv4 or IPv6) is joined on DEV in NS,
+# from /proc/net/igmp or /proc/net/igmp6.
+lac_mcast_joined()
+{
+	local ns=$1 dev=$2 group=$3 hex
+
+	if [[ $group == *:* ]]; then
+		hex=$("${LAC_PY[@]}" addr-hex "$group") || return 1
+		ip netns exec "$ns" cat /proc/net/igmp6 |
+			awk -v d="$dev" -v g="$hex" '
+				$2 == d && $3 == g { found = 1 }
+				END { exit !found }'
+	else
+		# /proc/net/igmp prints the __be32 as a host-order number.
+		hex=$("${LAC_PY[@]}" addr-hex "$group" host) || return 1
+		ip netns exec "$ns" cat /proc/net/igmp |
+			awk -v d="$dev" -v g="$hex" '
+				/^[0-9]/ { cur = $2; next }
+				cur == d && toupper($1) == g { found = 1 }
+				END { exit !found }'
+	fi
+}
+
+##############################################################################
+# Carrier, sockets, module: state that a teardown must restore
+
+# lac_carrier NS DEV: 1 or 0 (/sys/class/net/DEV/carrier), "-" if unreadable
+# (the device is down).
+lac_carrier()
+{
+	ip netns exec "$1" cat "/sys/class/net/$2/carrier" 2> /dev/null || echo -
+}
+
+lac_operstate()
+{
+	ip netns exec "$1" cat "/sys/class/net/$2/operstate" 2> /dev/null
+}
+
+# lac_udp_inuse NS [4|6]: UDP plus UDP6 sockets in use in NS, or only one of
+# them (/proc/net/sockstat*, which count per namespace, kernel sockets
+# included).
+lac_udp_inuse()
+{
+	local want="UDP: UDP6:"
+
+	[ "${2:-}" = 4 ] && want="UDP:"
+	[ "${2:-}" = 6 ] && want="UDP6:"
+	ip netns exec "$1" sh -c 'cat /proc/net/sockstat /proc/net/sockstat6 2> /dev/null' |
+		awk -v want=" $want " 'index(want, " " $1 " ") {
+			for (i = 2; i < NF; i++) if ($i == "inuse") n += $(i + 1)
+		} END { print n + 0 }'
+}
+
+# lac_slab_objects CACHE: objects allocated in a slab cache, counted after
+# the cache is shrunk (which flushes the per-CPU slabs, so that freed objects
+# are not counted); "-" if unknown.  The UDPv6 cache is a good global count
+# of IPv6 UDP sockets; UDP shares its cache with unrelated objects.
+lac_slab_objects()
+{
+	local d=/sys/kernel/slab/$1
+
+	if [ -r "$d/objects" ]; then
+		echo 1 > "$d/shrink" 2> /dev/null
+		cut -d' ' -f1 "$d/objects"
+	else
+		awk -v c="$1" '$1 == c { print $2; f = 1; exit } END { if (!f) print "-" }' \
+			/proc/slabinfo 2> /dev/null
+	fi
+}
+
+lac_module_refcnt()
+{
+	cat /sys/module/lac/refcnt 2> /dev/null || echo -
+}
+
+# lac_rmmod: unload lac and wait until it is gone (lac_load_module loads it
+# again).
+lac_rmmod()
+{
+	local out
+
+	if ! out=$(timeout 30 rmmod lac 2>&1); then
+		ktap_print_msg "rmmod lac: $out"
+		return 1
+	fi
+	lac_wait 5 not lac_module_loaded
+}
+
+# lac_expect_error MESSAGE CMD...: CMD fails and says MESSAGE (e.g. ip's
+# "Error: <extack>.").
+lac_expect_error()
+{
+	local msg=$1 out rc; shift
+
+	out=$("$@" 2>&1)
+	rc=$?
+	if [ "$rc" -eq 0 ]; then
+		ktap_print_msg "'$*' succeeded, want '$msg'"
+		return 1
+	fi
+	if [[ $out != *"$msg"* ]]; then
+		ktap_print_msg "'$*' said '$out', want '$msg'"
+		return 1
+	fi
+}
+
+# lac_expect_error_glob PATTERN CMD...: like lac_expect_error, PATTERN a
+# bash glob.
+lac_expect_error_glob()
+{
+	local pat=$1 out rc; shift
+
+	out=$("$@" 2>&1)
+	rc=$?
+	if [ "$rc" -eq 0 ]; then
+		ktap_print_msg "'$*' succeeded, want '$pat'"
+		return 1
+	fi
+	# shellcheck disable=SC2053 # a pattern
+	if [[ $out != $pat ]]; then
+		ktap_print_msg "'$*' said '$out', want '$pat'"
+		return 1
+	fi
+}
+
+# lac_ageing_check NS DEV MAC AGEING_S T_BEFORE_MS: the entry of MAC, last
+# refreshed by a frame sent after T_BEFORE_MS (and before now), is still
+# there one second later (when that proves anything: under heavy load the
+# check may come too late) and goes within AGEING_S + 3 s.  Sets
+# LAC_AGEING_MS to the age (ms) at which it went.
+lac_ageing_check()
+{
+	local ns=$1 dev=$2 mac=$3 age=$(($4 * 1000)) tb=$5 t0 tc
+
+	t0=$(now_ms)
+	lac_fdb_has "$ns" "$dev" "$mac" || {
+		ktap_print_msg "$mac is not in the fdb of $dev"
+		return 1
+	}
+	sleep 1
+	if ! lac_fdb_has "$ns" "$dev" "$mac"; then
+		tc=$(now_ms)
+		if [ $((tc - tb)) -lt "$age" ]; then
+			ktap_print_msg "$mac went after less than $((tc - tb)) ms (ageing $4 s)"
+			return 1
+		fi
+		ktap_print_msg "note: the check came $((tc - tb)) ms after the last frame (loaded machine)"
+	fi
+	if ! lac_wait_ms $((t0 + age + 3000 - $(now_ms))) not lac_fdb_has "$ns" "$dev" "$mac"; then
+		ktap_print_msg "$mac still there $(($(now_ms) - t0)) ms after the last frame (ageing $4 s)"
+		return 1
+	fi
+	# shellcheck disable=SC2034 # read by the tests
+	LAC_AGEING_MS=$(($(now_ms) - t0))
+}
+
+##############################################################################
+# Background traffic
+
+declare -A LAC_BGPING_PID=()
+
+# lac_bg_ping NAME NS ADDR [INTERVAL]: ping ADDR from NS in the background
+# (default every 0.05 s), with timestamps, into $LAC_TMPDIR/NAME.ping.
+lac_bg_ping()
+{
+	local name=$1 ns=$2 addr=$3 ival=${4:-0.05}
+
+	ip netns exec "$ns" ping -n -D -O -W 1 -i "$ival" "$addr" \
+		> "$LAC_TMPDIR/$name.ping" 2>&1 &
+	LAC_BGPING_PID[$name]=$!
+	lac_bg_add $!
+}
+
+# lac_bg_ping_replies NAME: echo replies received so far.
+lac_bg_ping_replies()
+{
+	grep -c "bytes from" "$LAC_TMPDIR/$1.ping"
+}
+
+# lac_bg_ping_wait NAME N [TIMEOUT_S]: wait for N more replies than now.
+lac_bg_ping_wait()
+{
+	local name=$1 want
+
+	want=$(($(lac_bg_ping_replies "$name") + $2))
+	# shellcheck disable=SC2016 # evaluated by lac_wait
+	lac_wait "${3:-$LAC_WAIT}" \
+		eval '[ "$(lac_bg_ping_replies "$name")" -ge "$want" ]'
+}
+
+lac_bg_ping_stop()
+{
+	kill "${LAC_BGPING_PID[$1]}" 2> /dev/null
+	wait "${LAC_BGPING_PID[$1]}" 2> /dev/null
+	return 0
+}
+
+# lac_bg_ping_max_gap NAME: the longest time (ms) between two replies.
+lac_bg_ping_max_gap()
+{
+	awk '
+		/bytes from/ && match($0, /^\[[0-9.]+\]/) {
+			ms = substr($0, 2, RLENGTH - 2) * 1000
+			if (n++ && ms - last > gap) gap = ms - last
+			last = ms
+		}
+		END { printf "%.0f\n", gap }' "$LAC_TMPDIR/$1.ping"
+}
+
+# lac_bg_ping_reply_after NAME T_MS: time (ms since the epoch) of the first
+# reply received at or after T_MS; fails if there is none.
+lac_bg_ping_reply_after()
+{
+	awk -v t="$2" '
+		/bytes from/ && match($0, /^\[[0-9.]+\]/) {
+			ms = substr($0, 2, RLENGTH - 2) * 1000
+			if (ms >= t) { printf "%.0f\n", ms; found = 1; exit }
+		}
+		END { exit !found }' "$LAC_TMPDIR/$1.ping"
 }
 
 ##############################################################################
