@@ -184,6 +184,7 @@ bool lac_fdb_learn(struct lac_dev *lac, const u8 *mac,
 void lac_fdb_forget_remote(struct lac_dev *lac, const struct lac_remote *from);
 void lac_fdb_flush(struct lac_dev *lac);
 void lac_fdb_start(struct lac_dev *lac);
+void lac_fdb_ageing_changed(struct lac_dev *lac);
 void lac_fdb_stop(struct lac_dev *lac);
 int lac_fdb_set(struct lac_dev *lac, const u8 *mac,
 		const struct lac_remote *remote, u8 state, u16 nlflags,

@@ -449,6 +449,12 @@ static void lac_fdb_ageing(struct work_struct *work)
 			   lac_fdb_ageing_interval(lac));
 }
 
+/* The ageing time changed while up: scan now, then at the new interval. */
+void lac_fdb_ageing_changed(struct lac_dev *lac)
+{
+	mod_delayed_work(system_power_efficient_wq, &lac->ageing_work, 0);
+}
+
 void lac_fdb_start(struct lac_dev *lac)
 {
 	queue_delayed_work(system_power_efficient_wq, &lac->ageing_work,

@@ -309,6 +309,8 @@ static int lac_changelink(struct net_device *dev, struct nlattr *tb[],
 		WRITE_ONCE(lac->cfg.ageing, cfg.ageing);
 		WRITE_ONCE(lac->cfg.learning, cfg.learning);
 		WRITE_ONCE(lac->cfg.maxaddr, cfg.maxaddr);
+		if (data[IFLA_LAC_AGEING])
+			lac_fdb_ageing_changed(lac);
 		return lac_sock_apply_ttl(lac);
 	}
 
