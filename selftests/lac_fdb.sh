@@ -120,15 +120,21 @@ test_static_get()
 }
 
 # recv_start NAME NS ADDR:PORT: a receiver for one datagram, in the
-# background; recv_wait NAME checks it got one, prints the record.
+# background; recv_ready NAME waits until it listens; recv_wait NAME checks
+# it got one, prints the record.
 recv_start()
 {
 	local f=$LAC_TMPDIR/$1.recv
 
-	ip netns exec "$2" "${LAC_PY[@]}" recv "$3" 10 > "$f" &
+	ip netns exec "$2" "${LAC_PY[@]}" recv "$3" 30 > "$f" &
 	printf -v "RECV_PID_$1" '%s' $!
 	lac_bg_add $!
-	lac_wait 5 grep -q ready "$f"
+}
+
+recv_ready()
+{
+	# python starts slowly in an emulated machine under load
+	lac_wait 20 grep -q ready "$LAC_TMPDIR/$1.recv"
 }
 
 recv_wait()
