@@ -157,8 +157,9 @@ test_static_tx()
 {
 	local out want
 
-	recv_start s2 "$H3" 10.0.0.3:7002 &&
-		recv_start s1 "$H3" "10.0.0.3:$LAC_GROUP_PORT"
+	recv_start s2 "$H3" 10.0.0.3:7002
+	recv_start s1 "$H3" "10.0.0.3:$LAC_GROUP_PORT"
+	recv_ready s2 && recv_ready s1
 	check_err $? "the receivers on 10.0.0.3:7002 and :$LAC_GROUP_PORT did not start"
 	ping_mac 192.0.2.32 "$MAC_S2"
 	ping_mac 192.0.2.31 "$MAC_S1"
@@ -188,6 +189,7 @@ test_static_replace()
 	check_err $? "$MAC_S2 has more than one entry after replace"
 
 	recv_start r2 "$H2" 10.0.0.2:7012
+	recv_ready r2
 	check_err $? "the receiver on 10.0.0.2:7012 did not start"
 	ping_mac 192.0.2.32 "$MAC_S2"
 	out=$(recv_wait r2)

@@ -30,9 +30,6 @@ setup()
 	log_info "multicast blocked on the underlay with $LAC_MCAST_BLOCK_TOOL"
 }
 
-# mcast_records NAME: records of datagrams to a multicast address.
-MCAST_COND='($3 ~ /^(22[4-9]|23[0-9])\./ || tolower($3) ~ /^ff/)'
-
 test_flood_list()
 {
 	local got want

@@ -434,3 +434,84 @@ fdb_monitor_show()
 {
 	ktap_print_pipe < "$(fdb_monitor_file "$1")"
 }
+
+##############################################################################
+# Head-end replication between hosts 1 .. 3 (lac_her.sh, lac_her6.sh)
+
+# Records of datagrams to a multicast address (lac_capture_count).
+# shellcheck disable=SC2034 # used by the tests
+MCAST_COND='($3 ~ /^(22[4-9]|23[0-9])\./ || tolower($3) ~ /^ff/)'
+
+# fdb_her_run FAMILY NAME: the hosts (set up with their flood lists) ping each
+# other, captured on the switch as NAME; every host flooded to the two
+# others' group port and H1 learned them.
+fdb_her_run()
+{
+	local fam=$1 name=$2 i j m lp
+
+	fdb_capture_start "$name" "$UL"
+	check_err $? "cannot capture on the switch"
+	fdb_ping_all 3
+	check_err $? "not every pair of hosts can ping"
+	# A broadcast from every host: an ARP request for nobody.
+	for i in 1 2 3; do
+		j="H$i"
+		ip netns exec "${!j}" ping -q -n -c 1 -W 0.3 192.0.2.99 > /dev/null 2>&1
+	done
+	fdb_capture_stop "$name"
+	for i in 1 2 3; do
+		for j in 1 2 3; do
+			[ "$i" = "$j" ] && continue
+			[ "$(lac_capture_count "$name" '$1 == "'"$(lac_host_ip "$fam" "$i")"'" && $3 == "'"$(lac_host_ip "$fam" "$j")"'" && $4 == '"$LAC_GROUP_PORT"' && $8 == "arp"')" -ge 1 ]
+			check_err $? "no ARP from H$i to $(lac_host_ip "$fam" "$j"):$LAC_GROUP_PORT (a flood target)"
+		done
+	done
+	for i in 2 3; do
+		m="M$i"
+		lp="LP$i"
+		lac_fdb_check "$H1" lac0 "${!m}" "$(lac_host_ip "$fam" "$i")" "${!lp}"
+		check_err $? "H1 did not learn H$i's lac0"
+	done
+}
+
+# fdb_her_nogroup FAMILY NAME: nogroup devices with flood lists: all pairs
+# ping, and nothing goes to a multicast address.
+fdb_her_nogroup()
+{
+	local fam=$1 name=$2 b0 b1 n
+
+	fdb_hosts_setup 3 "$fam" nogroup && fdb_targets_add 3 "$fam"
+	check_err $? "cannot set up the three hosts, nogroup, with flood lists"
+	b0=$(lac_mcast_blocked "$UL" 3)
+	fdb_her_run "$fam" "$name"
+	b1=$(lac_mcast_blocked "$UL" 3)
+	n=$(lac_capture_count "$name" "$MCAST_COND")
+	[ "$n" -eq 0 ]
+	check_err $? "$n datagrams went to a multicast address"
+	[ "$b1" -eq "$b0" ]
+	check_err $? "the switch dropped $((b1 - b0)) multicast datagrams"
+	[ "$RET" -eq 0 ] || lac_capture_show "$name"
+}
+
+# fdb_her_group_blocked FAMILY NAME: with the group and multicast blocked, no
+# ping without flood lists; all pairs ping with them.
+fdb_her_group_blocked()
+{
+	local fam=$1 name=$2 b0 b1
+
+	fdb_hosts_setup 3 "$fam"
+	check_err $? "cannot set up the three hosts"
+	lac_no_ping "$H1" 192.0.2.2
+	check_err $? "H1 pinged H2 through the group although multicast is blocked"
+	ip -n "$H1" neigh flush dev lac0
+	fdb_targets_add 3 "$fam"
+	check_err $? "cannot add the flood lists"
+	b0=$(lac_mcast_blocked "$UL" 3)
+	fdb_her_run "$fam" "$name"
+	b1=$(lac_mcast_blocked "$UL" 3)
+	[ "$b1" -gt "$b0" ]
+	check_err $? "the switch dropped no multicast ($b0 -> $b1): the group was not used"
+	[ "$(lac_capture_count "$name" "$MCAST_COND")" -ge 1 ]
+	check_err $? "no datagram to the group was captured"
+	[ "$RET" -eq 0 ] || lac_capture_show "$name"
+}
