@@ -38,6 +38,7 @@ kernel() {
 passed=0
 failed=0
 status=0
+failures=()
 
 # tally KERNEL LABEL: show a run's log and add up its results.
 tally() {
@@ -56,6 +57,14 @@ tally() {
 		status=1
 		# A VM that died or a kernel splat with no failed test still fails.
 		[ "$f" -ne 0 ] || failed=$((failed + 1))
+		failures+=("$1 ($2): exit $rc")
+		while read -r line; do
+			failures+=("  $line")
+		done < <(grep -E '^not ok [0-9]+ ' "$log")
+		# The last words of the run, for a VM that died or timed out.
+		while read -r line; do
+			failures+=("  | $line")
+		done < <(grep -vE '^# ' "$log" | tail -n 8)
 	fi
 }
 
@@ -74,5 +83,10 @@ for k in "$@"; do
 	tally "$k" noipv6
 done
 
+# Failures last, so that the tail of a CI log names them.
+if [ ${#failures[@]} -ne 0 ]; then
+	echo "# failed runs:"
+	printf '#   %s\n' "${failures[@]}"
+fi
 echo "$passed passed, $failed failed"
 exit $status

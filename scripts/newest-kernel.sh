@@ -216,6 +216,7 @@ prepare() {
 			echo "$rel" > "$RESOLVED"
 		elif [ -n "$rel" ]; then
 			log "apt-get update failed (see $CACHE/apt-update.log): keeping $rel"
+			touch "$RESOLVED"	# and not trying again for a while
 		else
 			die "apt-get update failed in the chroot: see $CACHE/apt-update.log"
 		fi
