@@ -12,6 +12,7 @@
 #include <linux/netdevice.h>
 #include <linux/ratelimit.h>
 #include <linux/rhashtable-types.h>
+#include <linux/u64_stats_sync.h>
 #include <linux/workqueue.h>
 #include <net/gro_cells.h>
 #include <net/neighbour.h>
@@ -78,10 +79,25 @@ struct lac_flood_target {
 	struct lac_remote remote;
 };
 
-/* Events of the slow path, for ethtool -S. */
-struct lac_counters {
-	atomic_long_t rx_static_conflict;	/* static MAC from elsewhere */
-	atomic_long_t rx_learn_limit;		/* new MAC beyond maxaddress */
+/*
+ * Datagrams that are not delivered, and why, for ethtool -S.  With the
+ * device's rx_packets and rx_errors they account for every datagram that
+ * reaches a lac socket.
+ */
+enum lac_stat {
+	LAC_STAT_RX_STATIC_CONFLICT,	/* static MAC from elsewhere: dropped */
+	LAC_STAT_RX_LEARN_LIMIT,	/* new MAC beyond maxaddress: not learned */
+	LAC_STAT_RX_OTHER_VNI,		/* another LAC on the group: ignored */
+	LAC_STAT_RX_LEAVE,		/* leave messages */
+	LAC_STAT_RX_ECHO,		/* our own datagrams, looped back */
+	LAC_STAT_RX_OWN_MAC,		/* our MAC from elsewhere: dropped */
+	LAC_STAT_RX_BAD_SOURCE,		/* multicast or zero source MAC: dropped */
+	LAC_STAT_MAX,
+};
+
+struct lac_pcpu_stats {
+	u64_stats_t cnt[LAC_STAT_MAX];
+	struct u64_stats_sync syncp;
 };
 
 /* Per network namespace: the lac devices whose sockets live there. */
@@ -121,7 +137,7 @@ struct lac_dev {
 	struct list_head flood_targets;
 	unsigned int n_flood_targets;
 
-	struct lac_counters counters;
+	struct lac_pcpu_stats __percpu *stats;
 };
 
 extern unsigned int lac_net_id;
@@ -134,6 +150,17 @@ static inline bool lac_is_ipv6(const struct lac_dev *lac)
 static inline bool lac_addr_any(const union lac_addr *addr)
 {
 	return ipv6_addr_any(&addr->ip6);
+}
+
+/* Called from softirq or with BH disabled, like the rest of rx. */
+static inline void lac_stat_inc(struct lac_dev *lac, enum lac_stat stat)
+{
+	struct lac_pcpu_stats *st = get_cpu_ptr(lac->stats);
+
+	u64_stats_update_begin(&st->syncp);
+	u64_stats_inc(&st->cnt[stat]);
+	u64_stats_update_end(&st->syncp);
+	put_cpu_ptr(lac->stats);
 }
 
 /* lac_main.c */

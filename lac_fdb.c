@@ -181,7 +181,7 @@ static void lac_fdb_update(struct lac_dev *lac, const u8 *mac,
 		goto out;
 
 	if (!old && lac_fdb_full(lac)) {
-		atomic_long_inc(&lac->counters.rx_learn_limit);
+		lac_stat_inc(lac, LAC_STAT_RX_LEARN_LIMIT);
 		goto out;
 	}
 

@@ -76,9 +76,32 @@ static void lac_rx_drop(struct lac_dev *lac, struct sk_buff *skb)
 	kfree_skb(skb);
 }
 
+/* A frame we refuse to deliver, for a reason ethtool -S tells. */
+static void lac_rx_refuse(struct lac_dev *lac, struct sk_buff *skb,
+			  enum lac_stat why)
+{
+	lac_stat_inc(lac, why);
+	lac_rx_drop(lac, skb);
+}
+
+/* A datagram that is not for us, or a leave message: not an error. */
+static void lac_rx_consume(struct lac_dev *lac, struct sk_buff *skb,
+			   enum lac_stat why)
+{
+	lac_stat_inc(lac, why);
+	consume_skb(skb);
+}
+
 static void lac_rx_length_error(struct lac_dev *lac, struct sk_buff *skb)
 {
 	DEV_STATS_INC(lac->dev, rx_length_errors);
+	DEV_STATS_INC(lac->dev, rx_errors);
+	kfree_skb(skb);
+}
+
+static void lac_rx_frame_error(struct lac_dev *lac, struct sk_buff *skb)
+{
+	DEV_STATS_INC(lac->dev, rx_frame_errors);
 	DEV_STATS_INC(lac->dev, rx_errors);
 	kfree_skb(skb);
 }
@@ -102,15 +125,19 @@ static void lac_rx_frame(struct lac_dev *lac, struct sk_buff *skb,
 
 	/* Our own MAC from elsewhere: a loop, or a clash; never deliver it. */
 	if (ether_addr_equal(eth->h_source, lac->dev->dev_addr)) {
-		lac_rx_drop(lac, skb);
+		lac_rx_refuse(lac, skb, LAC_STAT_RX_OWN_MAC);
+		return;
+	}
+
+	/* No Ethernet station sends from these: a bridge would drop them too. */
+	if (!is_valid_ether_addr(eth->h_source)) {
+		lac_rx_refuse(lac, skb, LAC_STAT_RX_BAD_SOURCE);
 		return;
 	}
 
 	/* A static MAC claimed from elsewhere: an impostor, or a stale config. */
-	if (is_valid_ether_addr(eth->h_source) &&
-	    !lac_fdb_learn(lac, eth->h_source, from)) {
-		atomic_long_inc(&lac->counters.rx_static_conflict);
-		lac_rx_drop(lac, skb);
+	if (!lac_fdb_learn(lac, eth->h_source, from)) {
+		lac_rx_refuse(lac, skb, LAC_STAT_RX_STATIC_CONFLICT);
 		return;
 	}
 
@@ -126,7 +153,8 @@ static void lac_rx_frame(struct lac_dev *lac, struct sk_buff *skb,
 
 /*
  * encap_rcv of both sockets, called with skb->data at the UDP header and
- * the UDP checksum already verified.  Always consumes the skb.
+ * the UDP checksum already verified.  Always consumes the skb, and counts
+ * it exactly once: delivered, an error, or one of the ethtool -S reasons.
  */
 int lac_udp_encap_recv(struct sock *sk, struct sk_buff *skb)
 {
@@ -134,28 +162,41 @@ int lac_udp_encap_recv(struct sock *sk, struct sk_buff *skb)
 	struct lac_remote from;
 	struct lac_dev *lac;
 
+	/* Only between ndo_stop's socket release and the grace period. */
 	lac = rcu_dereference_sk_user_data(sk);
-	if (!lac || !(lac->dev->flags & IFF_UP))
-		goto drop;
-
-	if (!pskb_may_pull(skb, LAC_HLEN))
-		goto drop;
-
-	/* Other VNIs share the group: not ours, and not an error. */
-	lh = (const struct lachdr *)(udp_hdr(skb) + 1);
-	if (lh->flags != LAC_HF_VNI || lh->vni != lac->hdr.vni)
-		goto drop;
-
-	lac_remote_from_skb(lac, skb, &from);
-
-	if (skb->len == LAC_HLEN) {
-		lac_fdb_forget_remote(lac, &from);
-		consume_skb(skb);
+	if (!lac) {
+		kfree_skb(skb);
 		return 0;
 	}
 
+	if (!pskb_may_pull(skb, LAC_HLEN)) {
+		lac_rx_length_error(lac, skb);
+		return 0;
+	}
+
+	lh = (const struct lachdr *)(udp_hdr(skb) + 1);
+	if (lh->flags != LAC_HF_VNI) {
+		lac_rx_frame_error(lac, skb);
+		return 0;
+	}
+
+	/* Other VNIs share the group: not ours, and not an error. */
+	if (lh->vni != lac->hdr.vni) {
+		lac_rx_consume(lac, skb, LAC_STAT_RX_OTHER_VNI);
+		return 0;
+	}
+
+	lac_remote_from_skb(lac, skb, &from);
+
+	/* Before the leave check: our own leave comes back too. */
 	if (lac_is_own_echo(lac, &from)) {
-		consume_skb(skb);
+		lac_rx_consume(lac, skb, LAC_STAT_RX_ECHO);
+		return 0;
+	}
+
+	if (skb->len == LAC_HLEN) {
+		lac_fdb_forget_remote(lac, &from);
+		lac_rx_consume(lac, skb, LAC_STAT_RX_LEAVE);
 		return 0;
 	}
 
@@ -165,10 +206,6 @@ int lac_udp_encap_recv(struct sock *sk, struct sk_buff *skb)
 	}
 
 	lac_rx_frame(lac, skb, &from);
-	return 0;
-
-drop:
-	kfree_skb(skb);
 	return 0;
 }
 
@@ -492,19 +529,27 @@ static int lac_init(struct net_device *dev)
 	struct lac_dev *lac = netdev_priv(dev);
 	int err;
 
+	lac->stats = netdev_alloc_pcpu_stats(struct lac_pcpu_stats);
+	if (!lac->stats)
+		return -ENOMEM;
+
 	err = gro_cells_init(&lac->gro_cells, dev);
 	if (err)
-		return err;
+		goto err_stats;
 
 	skb_queue_head_init(&lac->flood_queue);
 	INIT_WORK(&lac->flood_work, lac_flood_work);
 
 	err = lac_fdb_init(lac);
-	if (err) {
-		gro_cells_destroy(&lac->gro_cells);
-		return err;
-	}
+	if (err)
+		goto err_gro;
 	return 0;
+
+err_gro:
+	gro_cells_destroy(&lac->gro_cells);
+err_stats:
+	free_percpu(lac->stats);
+	return err;
 }
 
 static void lac_uninit(struct net_device *dev)
@@ -513,6 +558,7 @@ static void lac_uninit(struct net_device *dev)
 
 	gro_cells_destroy(&lac->gro_cells);
 	lac_fdb_destroy(lac);
+	free_percpu(lac->stats);
 }
 
 static int lac_headroom(const struct lac_dev *lac)
@@ -565,15 +611,19 @@ static void lac_get_drvinfo(struct net_device *dev,
 	strscpy(drvinfo->driver, KBUILD_MODNAME, sizeof(drvinfo->driver));
 }
 
-static const char lac_gstrings_stats[][ETH_GSTRING_LEN] = {
-	"rx_static_conflict",
-	"rx_learn_limit",
+static const char lac_gstrings_stats[LAC_STAT_MAX][ETH_GSTRING_LEN] = {
+	[LAC_STAT_RX_STATIC_CONFLICT]	= "rx_static_conflict",
+	[LAC_STAT_RX_LEARN_LIMIT]	= "rx_learn_limit",
+	[LAC_STAT_RX_OTHER_VNI]		= "rx_other_vni",
+	[LAC_STAT_RX_LEAVE]		= "rx_leave",
+	[LAC_STAT_RX_ECHO]		= "rx_echo",
+	[LAC_STAT_RX_OWN_MAC]		= "rx_own_mac",
+	[LAC_STAT_RX_BAD_SOURCE]	= "rx_bad_source",
 };
 
 static int lac_get_sset_count(struct net_device *dev, int sset)
 {
-	return sset == ETH_SS_STATS ? ARRAY_SIZE(lac_gstrings_stats) :
-				      -EOPNOTSUPP;
+	return sset == ETH_SS_STATS ? LAC_STAT_MAX : -EOPNOTSUPP;
 }
 
 static void lac_get_strings(struct net_device *dev, u32 sset, u8 *data)
@@ -586,9 +636,22 @@ static void lac_get_ethtool_stats(struct net_device *dev,
 				  struct ethtool_stats *stats, u64 *data)
 {
 	struct lac_dev *lac = netdev_priv(dev);
+	const struct lac_pcpu_stats *st;
+	u64 cnt[LAC_STAT_MAX];
+	unsigned int start;
+	int cpu, i;
 
-	data[0] = atomic_long_read(&lac->counters.rx_static_conflict);
-	data[1] = atomic_long_read(&lac->counters.rx_learn_limit);
+	memset(data, 0, LAC_STAT_MAX * sizeof(*data));
+	for_each_possible_cpu(cpu) {
+		st = per_cpu_ptr(lac->stats, cpu);
+		do {
+			start = u64_stats_fetch_begin(&st->syncp);
+			for (i = 0; i < LAC_STAT_MAX; i++)
+				cnt[i] = u64_stats_read(&st->cnt[i]);
+		} while (u64_stats_fetch_retry(&st->syncp, start));
+		for (i = 0; i < LAC_STAT_MAX; i++)
+			data[i] += cnt[i];
+	}
 }
 
 static const struct ethtool_ops lac_ethtool_ops = {
