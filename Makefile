@@ -11,6 +11,9 @@
 #   make check-newest    build + selftests in a VM on the newest kernel
 #                        (LAC_NEWEST=1 adds the newest kernel to modules-all
 #                        and check)
+#   make check-debug     the debug kernel (KASAN, lockdep, UBSAN, kmemleak;
+#                        scripts/debug-kernel.sh), lac against it, selftests
+#                        in a VM on it (slow: not part of check)
 
 REPO := $(CURDIR)
 BUILD := $(REPO)/build
@@ -38,8 +41,8 @@ LINT_SRCS := lac_main.c lac_fdb.c lac_netlink.c lac_sock.c lac.h lac_compat.h \
 CHECKPATCH = $(LAC_CACHE)/linux-source-6.12/scripts/checkpatch.pl
 
 .PHONY: all module modules-all module-newest module-chroot ip deps demo \
-	check check-newest lint checkpatch sparse selftests install uninstall \
-	clean
+	check check-newest check-debug lint checkpatch sparse selftests \
+	install uninstall clean
 
 all: module ip
 
@@ -113,6 +116,18 @@ check: deps
 check-newest: deps
 	@$(MAKE) -s --no-print-directory module-newest ip
 	@scripts/check.sh newest
+
+# The debug kernel is built once and cached ($(LAC_CACHE)/debug-kernel);
+# lac builds against its build dir like against any headers, with W=1, into
+# build/<debug release>/.  vm-run.sh -k debug adds panic_on_warn=1 and the
+# kmemleak check; everything runs several times slower than on a Debian
+# kernel, hence the longer VM timeout.
+DEBUG_SH := $(REPO)/scripts/debug-kernel.sh
+
+check-debug: deps
+	@$(DEBUG_SH) > /dev/null
+	@$(MAKE) -s --no-print-directory module ip KDIR="$$($(DEBUG_SH) -p builddir)"
+	@LAC_CHECK_TIMEOUT=$${LAC_CHECK_TIMEOUT:-14400} scripts/check.sh debug
 
 # make install [KDIR=...] [DESTDIR=...]: the module for KDIR's kernel in
 # updates/ (then depmod), the ip plugin where Debian's ip looks for it, and

@@ -10,7 +10,7 @@ STAMP_DIR=${LAC_CACHE:-/var/cache/lac}
 SRC_FILE=/etc/apt/sources.list.d/debian.sources
 LAC_SOURCES=/etc/apt/sources.list.d/lac-extra.sources
 
-PKGS="build-essential bc bison flex libelf-dev dwarves kmod cpio xz-utils
+PKGS="build-essential bc bison flex libelf-dev libssl-dev dwarves kmod cpio xz-utils
       busybox-static qemu-system-x86 iproute2 iputils-ping iperf3 tcpdump
       ethtool vdeplug libvdeplug2 sparse dpkg-dev libmnl-dev libcap-dev
       libbsd-dev pkg-config python3 debootstrap"

@@ -7,10 +7,11 @@
 # usage: scripts/vm-run.sh [-k KERNEL] [-t TIMEOUT_S] [-m MEM_MB] [-M 'mod ...']
 #                          [-c] -- CMD [ARGS...]
 #
-#   -k KERNEL  6.1, 6.12 (default), newest, or a release: installed
-#              (/boot/vmlinuz-ABI) or prepared by scripts/newest-kernel.sh
+#   -k KERNEL  6.1, 6.12 (default), newest, debug, or a release: installed
+#              (/boot/vmlinuz-ABI), prepared by scripts/newest-kernel.sh or
+#              built by scripts/debug-kernel.sh
 #   -t SECS    kill the VM after SECS seconds (default 600); exit status 124
-#   -m MB      guest memory (default 2048)
+#   -m MB      guest memory (default 2048; 3072 for the debug kernel)
 #   -M MODS    extra modules to modprobe before lac.ko is loaded
 #   -c         show the kernel console live (on stderr)
 #
@@ -37,6 +38,15 @@
 # first): its image and modules are in $LAC_CACHE/kernel-ABI, and the guest
 # bind-mounts that modules tree over /lib/modules before loading anything.
 #
+# `-k debug` boots the kernel scripts/debug-kernel.sh built last (run it
+# first; KASAN, lockdep, KMEMLEAK...), its modules tree bind-mounted the same
+# way, with panic_on_warn=1 before LAC_VM_APPEND (LAC_VM_APPEND=panic_on_warn=0
+# goes on after a WARN: the last one wins).  When the kernel has kmemleak
+# (and LAC_VM_KMEMLEAK is not 0), scripts/kmemleak-check.sh takes a baseline
+# before lac is loaded and checks after CMD (unloading lac first): a leak
+# fails a run that passed (1), and the report is copied to
+# build/vm-ABI-kmemleak.log.
+#
 # Also: LAC_VM_APPEND (extra kernel parameters), LAC_VM_LOGDIR (where the
 # console log goes, default build/).  The initramfs (scripts/vm-init.sh is
 # its /init) and the kernel's vmlinux are cached in $LAC_CACHE.
@@ -58,9 +68,16 @@ KERNEL=6.12
 KIMAGE=""
 KCONFIG=""
 KMODS=""
-KEXTRACTED=""
+# The lib/modules tree the guest bind-mounts over /lib/modules (empty: the
+# host's one is right), and whether this is scripts/debug-kernel.sh's kernel.
+KMODROOT=""
+DEBUG_KERNEL=0
+# Debug kernel boot lines that look like problems and are not.
+DEBUG_BENIGN_RE='RCU lockdep checking is enabled'
+# 1: scripts/kmemleak-check.sh runs around CMD (a kernel with kmemleak).
+KMEMLEAK=0
 TIMEOUT=600
-MEM=2048
+MEM=""
 EXTRA_MODS=""
 LIVE_CONSOLE=0
 TMP=""
@@ -77,6 +94,19 @@ usage() {
 
 # ---- kernel and initramfs -------------------------------------------------
 
+# The release of the kernel scripts/debug-kernel.sh built last, or nothing.
+debug_release() {
+	cat "$CACHE/debug-kernel/current/release" 2>/dev/null || true
+}
+
+# The cache must be visible in the guest when the kernel lives there.
+check_cache_visible() {
+	case $CACHE in
+	/tmp | /tmp/* | /var/tmp | /var/tmp/* | /run | /run/*)
+		die "LAC_CACHE=$CACHE is not visible in the guest (tmpfs there)" ;;
+	esac
+}
+
 resolve_kernel() {
 	local k=$1 line=0 abi
 
@@ -87,6 +117,12 @@ resolve_kernel() {
 	if [ $line != 0 ] && [ -f "$CACHE/kernels" ]; then
 		abi=$(sed -n "${line}p" "$CACHE/kernels")
 		[ -n "$abi" ] && [ -e "/boot/vmlinuz-$abi" ] && { echo "$abi"; return; }
+	fi
+	if [ "$k" = debug ] || { [ -n "$k" ] && [ "$k" = "$(debug_release)" ]; }; then
+		abi=$(debug_release)
+		[ -n "$abi" ] || die "no debug kernel built: run scripts/debug-kernel.sh"
+		echo "$abi"
+		return
 	fi
 	if [ "$k" = newest ]; then
 		abi=$(cat "$CACHE/kernel-newest" 2>/dev/null || true)
@@ -111,13 +147,23 @@ resolve_kernel() {
 	echo "${abi#/boot/vmlinuz-}"
 }
 
-# Set KIMAGE, KCONFIG, KMODS (the modules of the kernel) and KEXTRACTED
-# (where its packages are extracted, empty for an installed kernel).
+# Set KIMAGE, KCONFIG, KMODS (the modules of the kernel) and KMODROOT (the
+# tree to bind-mount over /lib/modules, empty for an installed kernel); for
+# the debug kernel, DEBUG_KERNEL=1.
 set_kernel_paths() {
 	local abi=$1 d="$CACHE/kernel-$1" f
 
-	if [ ! -e "/boot/vmlinuz-$abi" ] && [ -f "$d/.lac-ready" ]; then
-		KEXTRACTED=$d
+	if [ ! -e "/boot/vmlinuz-$abi" ] && [ "$abi" = "$(debug_release)" ]; then
+		d=$(readlink -f "$CACHE/debug-kernel/current")
+		DEBUG_KERNEL=1
+		KIMAGE="$d/build/arch/x86/boot/bzImage"
+		KCONFIG="$d/build/.config"
+		KMODROOT="$d/modroot/lib/modules"
+		KMODS="$KMODROOT/$abi"
+		[ -f "$KIMAGE" ] || die "no kernel image $KIMAGE: run scripts/debug-kernel.sh"
+		check_cache_visible
+	elif [ ! -e "/boot/vmlinuz-$abi" ] && [ -f "$d/.lac-ready" ]; then
+		KMODROOT="$d/usr/lib/modules"
 		KMODS="$d/usr/lib/modules/$abi"
 		# 7.x: vmlinuz(.unsigned) and config beside the modules.
 		for f in "$d/boot/vmlinuz-$abi" "$KMODS"/vmlinuz*; do
@@ -127,10 +173,7 @@ set_kernel_paths() {
 			[ -f "$f" ] && KCONFIG=$f
 		done
 		[ -n "$KIMAGE" ] || die "no kernel image in $d"
-		case $CACHE in
-		/tmp | /tmp/* | /var/tmp | /var/tmp/* | /run | /run/*)
-			die "LAC_CACHE=$CACHE is not visible in the guest (tmpfs there)" ;;
-		esac
+		check_cache_visible
 	else
 		KIMAGE="/boot/vmlinuz-$abi"
 		KCONFIG="/boot/config-$abi"
@@ -243,13 +286,18 @@ job_env() {
 job_setup() {
 	local abi=$1 ko="$REPO/build/$1/lac.ko"
 
-	# An extracted kernel's modules are not in the host's /lib/modules.
-	[ -z "$KEXTRACTED" ] ||
-		echo "mount --bind $(shquote "$KEXTRACTED/usr/lib/modules") /lib/modules || exit 1"
+	# An extracted or debug kernel's modules are not in the host's
+	# /lib/modules.
+	[ -z "$KMODROOT" ] ||
+		echo "mount --bind $(shquote "$KMODROOT") /lib/modules || exit 1"
 	cat <<EOT
 cut -d' ' -f1 /proc/uptime > /run/lac-vm/boot
 modprobe -a $EXTRA_MODS $DEFAULT_MODS || { echo "vm-run: modprobe failed" >&2; exit 1; }
 EOT
+	# The leak baseline comes before lac is loaded: everything lac
+	# allocates is then checked at the end.
+	[ "$KMEMLEAK" = 0 ] ||
+		echo "$(shquote "$SCRIPTS/kmemleak-check.sh") start || exit 1"
 	if [ "${LAC_VM_NO_LAC:-0}" = 1 ]; then
 		log "LAC_VM_NO_LAC=1: not loading lac.ko"
 	elif [ ! -f "$ko" ]; then
@@ -279,6 +327,15 @@ write_job() {
 		job_setup "$abi"
 		echo "cd $(shquote "$cwd") || exit 1"
 		echo "/bin/sh -c $(shquote "$script")"
+		if [ "$KMEMLEAK" = 1 ]; then
+			# A leak fails a run that passed; a failed run keeps its
+			# status (and its leaks are reported all the same).
+			# shellcheck disable=SC2016 # expanded by the guest
+			echo 'rc=$?'
+			echo "$(shquote "$SCRIPTS/kmemleak-check.sh") end || { [ \$rc != 0 ] || rc=1; }"
+			# shellcheck disable=SC2016
+			echo 'exit $rc'
+		fi
 	} > "$job"
 }
 
@@ -296,7 +353,11 @@ guest_lpj() {
 run_qemu() {
 	local abi=$1 kernel=$2 initrd=$3 append
 
-	append="console=ttyS0 panic=-1 $(guest_lpj "$abi") i8042.noaux i8042.nokbd i8042.nopnp ${LAC_VM_APPEND:-}"
+	append="console=ttyS0 panic=-1 $(guest_lpj "$abi") i8042.noaux i8042.nokbd i8042.nopnp"
+	# The debug kernel stops at the first WARN, KASAN or UBSAN report (the
+	# console keeps it; nothing runs on a kernel in an unknown state).
+	[ "$DEBUG_KERNEL" = 0 ] || append="$append panic_on_warn=1"
+	append="$append ${LAC_VM_APPEND:-}"
 
 	exec timeout -k 10 "$TIMEOUT" qemu-system-x86_64 \
 		-nodefaults -no-user-config -display none -no-reboot \
@@ -314,7 +375,8 @@ run_qemu() {
 oops_summary() {
 	local hits
 
-	hits=$(grep -aE "$OOPS_RE" "$1" | grep -avE 'Kernel command line|panic=' || true)
+	hits=$(grep -aE "$OOPS_RE" "$1" | grep -avE 'Kernel command line|panic=' |
+		{ if [ "$DEBUG_KERNEL" = 1 ]; then grep -avE "$DEBUG_BENIGN_RE"; else cat; fi; } || true)
 	[ -n "$hits" ] || return 0
 	log "kernel problems in $1:"
 	echo "$hits" | head -n 50 | sed 's/^/  /' >&2
@@ -384,6 +446,14 @@ main() {
 
 	abi=$(resolve_kernel "$KERNEL")
 	set_kernel_paths "$abi"
+	# KASAN's shadow (1/8), kmemleak's and lockdep's tables need room.
+	if [ -z "$MEM" ]; then
+		MEM=2048
+		[ "$DEBUG_KERNEL" = 0 ] || MEM=3072
+	fi
+	if [ "${LAC_VM_KMEMLEAK:-1}" != 0 ] && grep -qx 'CONFIG_DEBUG_KMEMLEAK=y' "$KCONFIG" 2>/dev/null; then
+		KMEMLEAK=1
+	fi
 	kernel=$(kernel_image "$abi")
 	initrd=$(initramfs "$abi")
 	trap cleanup EXIT
@@ -403,6 +473,13 @@ main() {
 	mkdir -p "$(dirname "$console")"
 	cp "$TMP/console" "$console"
 	rc=$(job_status "$console")
+	if [ "$KMEMLEAK" = 1 ]; then
+		rm -f "${console%-console.log}-kmemleak.log"
+		if [ -s "$TMP/share/kmemleak" ]; then
+			cp "$TMP/share/kmemleak" "${console%-console.log}-kmemleak.log"
+			log "kmemleak report: ${console%-console.log}-kmemleak.log"
+		fi
+	fi
 	if ! oops_summary "$console" && [ "${LAC_VM_STRICT:-0}" = 1 ] && [ "$rc" = 0 ]; then
 		log "LAC_VM_STRICT=1: failing the run"
 		rc=1
