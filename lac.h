@@ -6,6 +6,7 @@
 #ifndef _LAC_H
 #define _LAC_H
 
+#include <linux/hashtable.h>
 #include <linux/if_ether.h>
 #include <linux/in.h>
 #include <linux/mutex.h>
@@ -14,6 +15,7 @@
 #include <linux/rhashtable-types.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/workqueue.h>
+#include <net/dst_cache.h>
 #include <net/gro_cells.h>
 #include <net/neighbour.h>
 #include <net/ipv6.h>
@@ -40,6 +42,8 @@ struct lachdr {
 #define LAC_FORGET_MAX	16
 /* Frames waiting for the group beyond this are dropped. */
 #define LAC_FLOOD_QLEN	1024
+/* Buckets of the peer table: a LAN has tens of hosts, not thousands. */
+#define LAC_PEER_HASH_BITS	6
 
 /* An IPv4 address is ip4 followed by zeroes, so either compares as ip6. */
 union lac_addr {
@@ -131,6 +135,7 @@ struct lac_dev {
 	unsigned int n_forget;
 	struct work_struct forget_work;
 	atomic_t n_learned;		/* for maxaddress */
+	DECLARE_HASHTABLE(peers, LAC_PEER_HASH_BITS);	/* under fdb_lock */
 	struct ratelimit_state notify_rs; /* learning events */
 
 	struct mutex flood_lock;	/* flood_targets */
@@ -170,6 +175,9 @@ void lac_update_carrier(struct lac_dev *lac);
 int lac_configure(struct lac_dev *lac, struct net *net, bool mtu_given,
 		  struct netlink_ext_ack *extack);
 int lac_udp_encap_recv(struct sock *sk, struct sk_buff *skb);
+struct sk_buff *lac_gro_receive(struct sock *sk, struct list_head *head,
+				struct sk_buff *skb);
+int lac_gro_complete(struct sock *sk, struct sk_buff *skb, int nhoff);
 
 /* lac_sock.c */
 int lac_socks_open(struct lac_dev *lac);
@@ -179,12 +187,24 @@ void lac_sock_rejoin(struct lac_dev *lac);
 int lac_send_to(struct lac_dev *lac, struct socket *sock,
 		const struct lac_remote *dst, void *frame, size_t len);
 
-/* An FDB entry.  Its MAC, remote and state never change: see lac_fdb.c. */
+/*
+ * An endpoint FDB entries point to.  The many MACs behind one host share
+ * it, and with it the route to that host, in dst_cache.  See lac_fdb.c.
+ */
+struct lac_peer {
+	struct hlist_node hnode;	/* in lac->peers */
+	struct lac_remote remote;
+	unsigned int refs;		/* entries using it, under fdb_lock */
+	struct dst_cache dst_cache;
+	struct rcu_head rcu;
+};
+
+/* An FDB entry.  Its MAC, peer and state never change: see lac_fdb.c. */
 struct lac_fdb {
 	struct rhash_head node;
 	u8 mac[ETH_ALEN];
 	u8 state;		/* NUD_REACHABLE: learned; NUD_NOARP, NUD_PERMANENT: static */
-	struct lac_remote remote;
+	struct lac_peer *peer;
 	unsigned long updated;	/* jiffies of the last frame from mac */
 	unsigned long used;	/* jiffies of the last frame sent to mac */
 	struct rcu_head rcu;
@@ -202,10 +222,11 @@ static inline bool lac_fdb_is_static(const struct lac_fdb *f)
 
 /* lac_fdb.c */
 
+int lac_fdb_cache_create(void);
+void lac_fdb_cache_destroy(void);
 int lac_fdb_init(struct lac_dev *lac);
 void lac_fdb_destroy(struct lac_dev *lac);
-bool lac_fdb_lookup_remote(struct lac_dev *lac, const u8 *mac,
-			   struct lac_remote *remote);
+struct lac_peer *lac_fdb_lookup_peer(struct lac_dev *lac, const u8 *mac);
 bool lac_fdb_learn(struct lac_dev *lac, const u8 *mac,
 		   const struct lac_remote *from);
 void lac_fdb_forget_remote(struct lac_dev *lac, const struct lac_remote *from);

@@ -12,9 +12,17 @@
  * that, and a frame that claims a static MAC from elsewhere is dropped.
  * Flood targets (the 00:00:00:00:00:00 entries) are a short list of their
  * own, used only by the flood path in process context.
+ *
+ * Entries point to a peer, one per remote IP and port, which holds the
+ * route to it (a per-CPU dst_cache), so tx does one table lookup and, most
+ * of the time, no route lookup.  Peers are found and counted only under
+ * fdb_lock, when an entry is made or goes; readers reach a peer through
+ * an entry, so a peer is freed a grace period after its last entry left
+ * the table.
  */
 
 #include <linux/etherdevice.h>
+#include <linux/jhash.h>
 #include <linux/jiffies.h>
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
@@ -27,6 +35,9 @@ static const struct rhashtable_params lac_fdb_params = {
 	.key_len = ETH_ALEN,
 	.automatic_shrinking = true,
 };
+
+/* Entries are small and many: a cache of their own keeps them at 56 bytes. */
+static struct kmem_cache *lac_fdb_cache __read_mostly;
 
 /* The ageing scan runs twice per ageing period, but at least every 10 s. */
 #define LAC_AGEING_SCAN_MAX	(10 * HZ)
@@ -70,7 +81,100 @@ static void lac_fdb_event(struct lac_dev *lac, const struct lac_fdb *f,
 			  int type)
 {
 	if (__ratelimit(&lac->notify_rs))
-		lac_fdb_notify(lac, f->mac, &f->remote, f->state, type);
+		lac_fdb_notify(lac, f->mac, &f->peer->remote, f->state, type);
+}
+
+int lac_fdb_cache_create(void)
+{
+	lac_fdb_cache = KMEM_CACHE(lac_fdb, 0);
+	return lac_fdb_cache ? 0 : -ENOMEM;
+}
+
+/* After rcu_barrier(): no entry is waiting for its grace period. */
+void lac_fdb_cache_destroy(void)
+{
+	kmem_cache_destroy(lac_fdb_cache);
+}
+
+static u32 lac_peer_hash(const struct lac_remote *remote)
+{
+	return jhash2((const u32 *)&remote->ip, sizeof(remote->ip) / sizeof(u32),
+		      (__force u32)remote->port);
+}
+
+/* Under fdb_lock: a reference to the peer for remote, made if need be. */
+static struct lac_peer *lac_peer_get(struct lac_dev *lac,
+				     const struct lac_remote *remote)
+{
+	u32 hash = lac_peer_hash(remote);
+	struct lac_peer *p;
+
+	hash_for_each_possible(lac->peers, p, hnode, hash) {
+		if (lac_remote_equal(&p->remote, remote)) {
+			p->refs++;
+			return p;
+		}
+	}
+
+	p = kmalloc(sizeof(*p), GFP_ATOMIC);
+	if (!p)
+		return NULL;
+	if (dst_cache_init(&p->dst_cache, GFP_ATOMIC)) {
+		kfree(p);
+		return NULL;
+	}
+	p->remote = *remote;
+	p->refs = 1;
+	hash_add(lac->peers, &p->hnode, hash);
+	return p;
+}
+
+static void lac_peer_free_rcu(struct rcu_head *head)
+{
+	struct lac_peer *p = container_of(head, struct lac_peer, rcu);
+
+	dst_cache_destroy(&p->dst_cache);
+	kfree(p);
+}
+
+/* Under fdb_lock, or with no reader left. */
+static void lac_peer_put(struct lac_peer *p)
+{
+	if (--p->refs)
+		return;
+	hash_del(&p->hnode);
+	call_rcu(&p->rcu, lac_peer_free_rcu);
+}
+
+/* The device comes up: its source address or underlay may have changed. */
+static void lac_peers_reset_routes(struct lac_dev *lac)
+{
+	struct lac_peer *p;
+	int bkt;
+
+	spin_lock_bh(&lac->fdb_lock);
+	hash_for_each(lac->peers, bkt, p, hnode)
+		dst_cache_reset(&p->dst_cache);
+	spin_unlock_bh(&lac->fdb_lock);
+}
+
+static void lac_fdb_free_rcu(struct rcu_head *head)
+{
+	kmem_cache_free(lac_fdb_cache, container_of(head, struct lac_fdb, rcu));
+}
+
+/* Under fdb_lock: f left the table, readers may still see it. */
+static void lac_fdb_retire(struct lac_fdb *f)
+{
+	lac_peer_put(f->peer);
+	call_rcu(&f->rcu, lac_fdb_free_rcu);
+}
+
+/* Under fdb_lock: f was never in the table. */
+static void lac_fdb_free(struct lac_fdb *f)
+{
+	lac_peer_put(f->peer);
+	kmem_cache_free(lac_fdb_cache, f);
 }
 
 static void lac_fdb_ageing(struct work_struct *work);
@@ -82,6 +186,7 @@ int lac_fdb_init(struct lac_dev *lac)
 	INIT_DELAYED_WORK(&lac->ageing_work, lac_fdb_ageing);
 	INIT_WORK(&lac->forget_work, lac_fdb_forget_work);
 	atomic_set(&lac->n_learned, 0);
+	hash_init(lac->peers);
 	ratelimit_state_init(&lac->notify_rs, HZ, LAC_NOTIFY_BURST);
 	ratelimit_set_flags(&lac->notify_rs, RATELIMIT_MSG_ON_RELEASE);
 	mutex_init(&lac->flood_lock);
@@ -91,7 +196,7 @@ int lac_fdb_init(struct lac_dev *lac)
 
 static void lac_fdb_free_one(void *ptr, void *arg)
 {
-	kfree(ptr);
+	lac_fdb_free(ptr);
 }
 
 /* Called once no reader can be left: the device is unregistered. */
@@ -110,33 +215,39 @@ struct lac_fdb *lac_fdb_find(struct lac_dev *lac, const u8 *mac)
 	return rhashtable_lookup(&lac->fdb, mac, lac_fdb_params);
 }
 
-/* Caller holds rcu_read_lock(). */
-bool lac_fdb_lookup_remote(struct lac_dev *lac, const u8 *mac,
-			   struct lac_remote *remote)
+/*
+ * Tx path, under RCU: where frames for mac go, or NULL for the flood path.
+ * The peer stays valid until rcu_read_unlock().
+ */
+struct lac_peer *lac_fdb_lookup_peer(struct lac_dev *lac, const u8 *mac)
 {
 	struct lac_fdb *f;
 
 	f = rhashtable_lookup(&lac->fdb, mac, lac_fdb_params);
 	if (!f || lac_fdb_expired(lac, f))
-		return false;
+		return NULL;
 
 	lac_fdb_touch(&f->used);
-	*remote = f->remote;
-	return true;
+	return f->peer;
 }
 
-static struct lac_fdb *lac_fdb_alloc(const u8 *mac,
+/* Under fdb_lock. */
+static struct lac_fdb *lac_fdb_alloc(struct lac_dev *lac, const u8 *mac,
 				     const struct lac_remote *remote, u8 state)
 {
 	struct lac_fdb *f;
 
-	f = kmalloc(sizeof(*f), GFP_ATOMIC);
+	f = kmem_cache_alloc(lac_fdb_cache, GFP_ATOMIC);
 	if (!f)
 		return NULL;
 
+	f->peer = lac_peer_get(lac, remote);
+	if (!f->peer) {
+		kmem_cache_free(lac_fdb_cache, f);
+		return NULL;
+	}
 	ether_addr_copy(f->mac, mac);
 	f->state = state;
-	f->remote = *remote;
 	f->updated = jiffies;
 	f->used = f->updated;
 	return f;
@@ -159,7 +270,7 @@ static int lac_fdb_install(struct lac_dev *lac, struct lac_fdb *old,
 
 	if (old) {
 		lac_fdb_account(lac, old, -1);
-		kfree_rcu(old, rcu);
+		lac_fdb_retire(old);
 	}
 	lac_fdb_account(lac, f, 1);
 	return 0;
@@ -176,7 +287,7 @@ static void lac_fdb_update(struct lac_dev *lac, const u8 *mac,
 
 	/* Another CPU, or a user, may have set the entry meanwhile. */
 	old = rhashtable_lookup_fast(&lac->fdb, mac, lac_fdb_params);
-	if (old && (lac_remote_equal(&old->remote, from) ||
+	if (old && (lac_remote_equal(&old->peer->remote, from) ||
 		    lac_fdb_is_static(old)))
 		goto out;
 
@@ -185,13 +296,13 @@ static void lac_fdb_update(struct lac_dev *lac, const u8 *mac,
 		goto out;
 	}
 
-	f = lac_fdb_alloc(mac, from, NUD_REACHABLE);
+	f = lac_fdb_alloc(lac, mac, from, NUD_REACHABLE);
 	if (!f)
 		goto out;
 
 	err = lac_fdb_install(lac, old, f);
 	if (err) {
-		kfree(f);
+		lac_fdb_free(f);
 		net_dbg_ratelimited("%s: cannot learn %pM: %d\n",
 				    lac->dev->name, mac, err);
 		goto out;
@@ -211,7 +322,7 @@ bool lac_fdb_learn(struct lac_dev *lac, const u8 *mac,
 	struct lac_fdb *f;
 
 	f = rhashtable_lookup(&lac->fdb, mac, lac_fdb_params);
-	if (likely(f && lac_remote_equal(&f->remote, from))) {
+	if (likely(f && lac_remote_equal(&f->peer->remote, from))) {
 		lac_fdb_touch(&f->updated);
 		return true;
 	}
@@ -245,16 +356,16 @@ int lac_fdb_set(struct lac_dev *lac, const u8 *mac,
 	}
 
 	err = -ENOMEM;
-	f = lac_fdb_alloc(mac, remote, state);
+	f = lac_fdb_alloc(lac, mac, remote, state);
 	if (!f)
 		goto out;
 
 	err = lac_fdb_install(lac, old, f);
 	if (err) {
-		kfree(f);
+		lac_fdb_free(f);
 		goto out;
 	}
-	lac_fdb_notify(lac, f->mac, &f->remote, f->state, RTM_NEWNEIGH);
+	lac_fdb_notify(lac, f->mac, &f->peer->remote, f->state, RTM_NEWNEIGH);
 out:
 	spin_unlock_bh(&lac->fdb_lock);
 	return err;
@@ -271,11 +382,11 @@ static int lac_fdb_remove(struct lac_dev *lac, struct lac_fdb *f, bool user)
 	if (!err) {
 		lac_fdb_account(lac, f, -1);
 		if (user)
-			lac_fdb_notify(lac, f->mac, &f->remote, f->state,
+			lac_fdb_notify(lac, f->mac, &f->peer->remote, f->state,
 				       RTM_DELNEIGH);
 		else
 			lac_fdb_event(lac, f, RTM_DELNEIGH);
-		kfree_rcu(f, rcu);
+		lac_fdb_retire(f);
 	}
 	spin_unlock_bh(&lac->fdb_lock);
 	return err;
@@ -368,7 +479,7 @@ static bool lac_fdb_match_batch(const struct lac_dev *lac,
 	if (lac_fdb_is_static(f))
 		return false;
 	for (i = 0; i < batch->n; i++)
-		if (lac_remote_equal(&f->remote, &batch->remotes[i]))
+		if (lac_remote_equal(&f->peer->remote, &batch->remotes[i]))
 			return true;
 	return false;
 }
@@ -457,6 +568,7 @@ void lac_fdb_ageing_changed(struct lac_dev *lac)
 
 void lac_fdb_start(struct lac_dev *lac)
 {
+	lac_peers_reset_routes(lac);
 	queue_delayed_work(system_power_efficient_wq, &lac->ageing_work,
 			   lac_fdb_ageing_interval(lac));
 }

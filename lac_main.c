@@ -16,6 +16,7 @@
 #include <linux/module.h>
 #include <linux/rtnetlink.h>
 #include <net/dst.h>
+#include <net/gro.h>
 #include <net/inet_sock.h>
 #include <net/addrconf.h>
 #include <net/ip6_tunnel.h>
@@ -209,6 +210,56 @@ int lac_udp_encap_recv(struct sock *sk, struct sk_buff *skb)
 	return 0;
 }
 
+/*
+ * GRO of the UDP socket: frames of one peer to one port are one UDP flow,
+ * and their lac headers are all the same, so consecutive frames of an
+ * inner flow merge like on Ethernet.  Anything but our own header (other
+ * VNIs, errors, leave messages) is flushed to lac_udp_encap_recv() alone,
+ * where it is counted.
+ */
+struct sk_buff *lac_gro_receive(struct sock *sk, struct list_head *head,
+				struct sk_buff *skb)
+{
+	unsigned int off = skb_gro_offset(skb);
+	const struct lachdr *lh, *lh2;
+	struct sk_buff *pp = NULL;
+	struct lac_dev *lac;
+	struct sk_buff *p;
+	int flush = 1;
+
+	lac = rcu_dereference_sk_user_data(sk);
+	if (!lac)
+		goto out;
+
+	lh = skb_gro_header(skb, off + sizeof(*lh), off);
+	if (!lh || lh->flags != LAC_HF_VNI || lh->vni != lac->hdr.vni)
+		goto out;
+
+	skb_gro_postpull_rcsum(skb, lh, sizeof(*lh));
+	skb_gro_pull(skb, sizeof(*lh));
+
+	/* The outer headers matched; only the same lac header may merge. */
+	list_for_each_entry(p, head, list) {
+		if (!NAPI_GRO_CB(p)->same_flow)
+			continue;
+		lh2 = (const struct lachdr *)(p->data + off);
+		if (lh->flags != lh2->flags || lh->vni != lh2->vni)
+			NAPI_GRO_CB(p)->same_flow = 0;
+	}
+
+	pp = call_gro_receive(eth_gro_receive, head, skb);
+	flush = 0;
+out:
+	skb_gro_flush_final(skb, pp, flush);
+	return pp;
+}
+
+/* skb->encapsulation is set: this sets the inner MAC header too. */
+int lac_gro_complete(struct sock *sk, struct sk_buff *skb, int nhoff)
+{
+	return eth_gro_complete(skb, nhoff + sizeof(struct lachdr));
+}
+
 /* Make room for the outer headers, then push the lac header. */
 static int lac_encap(const struct lac_dev *lac, struct sk_buff *skb,
 		     int headroom)
@@ -225,28 +276,52 @@ static int lac_encap(const struct lac_dev *lac, struct sk_buff *skb,
 	return 0;
 }
 
+/*
+ * The route to peer: from its dst_cache, or looked up and cached.  A mark
+ * may route elsewhere, so marked frames bypass the cache.
+ */
+static struct rtable *lac_route4(struct lac_dev *lac, struct sk_buff *skb,
+				 struct lac_peer *peer, struct flowi4 *fl4)
+{
+	bool use_cache = !skb->mark;
+	struct rtable *rt;
+
+	memset(fl4, 0, sizeof(*fl4));
+	fl4->daddr = peer->remote.ip.ip4;
+	fl4->saddr = lac->cfg.local.ip4;
+	fl4->flowi4_proto = IPPROTO_UDP;
+	fl4->flowi4_mark = skb->mark;
+	fl4->fl4_sport = READ_ONCE(lac->local_port);
+	fl4->fl4_dport = peer->remote.port;
+
+	if (use_cache) {
+		rt = dst_cache_get_ip4(&peer->dst_cache, &fl4->saddr);
+		if (rt)
+			return rt;
+	}
+
+	rt = ip_route_output_key(lac->net, fl4);
+	if (IS_ERR(rt))
+		return rt;
+	if (rt->dst.dev == lac->dev) {
+		ip_rt_put(rt);
+		return ERR_PTR(-ELOOP);
+	}
+	if (use_cache)
+		dst_cache_set_ip4(&peer->dst_cache, &rt->dst, fl4->saddr);
+	return rt;
+}
+
 static int lac_xmit_unicast4(struct lac_dev *lac, struct socket *sock,
-			     struct sk_buff *skb, const struct lac_remote *dst)
+			     struct sk_buff *skb, struct lac_peer *peer)
 {
 	struct flowi4 fl4;
 	struct rtable *rt;
 	int err;
 
-	memset(&fl4, 0, sizeof(fl4));
-	fl4.daddr = dst->ip.ip4;
-	fl4.saddr = lac->cfg.local.ip4;
-	fl4.flowi4_proto = IPPROTO_UDP;
-	fl4.flowi4_mark = skb->mark;
-	fl4.fl4_sport = READ_ONCE(lac->local_port);
-	fl4.fl4_dport = dst->port;
-
-	rt = ip_route_output_key(lac->net, &fl4);
+	rt = lac_route4(lac, skb, peer, &fl4);
 	if (IS_ERR(rt))
 		return PTR_ERR(rt);
-	if (rt->dst.dev == lac->dev) {
-		ip_rt_put(rt);
-		return -ELOOP;
-	}
 
 	err = lac_encap(lac, skb, LL_RESERVED_SPACE(rt->dst.dev) +
 			rt->dst.header_len + sizeof(struct iphdr) + LAC_HLEN);
@@ -263,28 +338,49 @@ static int lac_xmit_unicast4(struct lac_dev *lac, struct socket *sock,
 }
 
 #if IS_ENABLED(CONFIG_IPV6)
+static struct dst_entry *lac_route6(struct lac_dev *lac, struct socket *sock,
+				    struct sk_buff *skb, struct lac_peer *peer,
+				    struct flowi6 *fl6)
+{
+	bool use_cache = !skb->mark;
+	struct dst_entry *ndst;
+
+	memset(fl6, 0, sizeof(*fl6));
+	fl6->daddr = peer->remote.ip.ip6;
+	fl6->saddr = lac->cfg.local.ip6;
+	fl6->flowi6_proto = IPPROTO_UDP;
+	fl6->flowi6_mark = skb->mark;
+	fl6->fl6_sport = READ_ONCE(lac->local_port);
+	fl6->fl6_dport = peer->remote.port;
+
+	if (use_cache) {
+		ndst = dst_cache_get_ip6(&peer->dst_cache, &fl6->saddr);
+		if (ndst)
+			return ndst;
+	}
+
+	ndst = ip6_dst_lookup_flow(lac->net, sock->sk, fl6, NULL);
+	if (IS_ERR(ndst))
+		return ndst;
+	if (ndst->dev == lac->dev) {
+		dst_release(ndst);
+		return ERR_PTR(-ELOOP);
+	}
+	if (use_cache)
+		dst_cache_set_ip6(&peer->dst_cache, ndst, &fl6->saddr);
+	return ndst;
+}
+
 static int lac_xmit_unicast6(struct lac_dev *lac, struct socket *sock,
-			     struct sk_buff *skb, const struct lac_remote *dst)
+			     struct sk_buff *skb, struct lac_peer *peer)
 {
 	struct dst_entry *ndst;
 	struct flowi6 fl6;
 	int err;
 
-	memset(&fl6, 0, sizeof(fl6));
-	fl6.daddr = dst->ip.ip6;
-	fl6.saddr = lac->cfg.local.ip6;
-	fl6.flowi6_proto = IPPROTO_UDP;
-	fl6.flowi6_mark = skb->mark;
-	fl6.fl6_sport = READ_ONCE(lac->local_port);
-	fl6.fl6_dport = dst->port;
-
-	ndst = ip6_dst_lookup_flow(lac->net, sock->sk, &fl6, NULL);
+	ndst = lac_route6(lac, sock, skb, peer, &fl6);
 	if (IS_ERR(ndst))
 		return PTR_ERR(ndst);
-	if (ndst->dev == lac->dev) {
-		dst_release(ndst);
-		return -ELOOP;
-	}
 
 	err = lac_encap(lac, skb, LL_RESERVED_SPACE(ndst->dev) +
 			ndst->header_len + sizeof(struct ipv6hdr) + LAC_HLEN);
@@ -300,7 +396,7 @@ static int lac_xmit_unicast6(struct lac_dev *lac, struct socket *sock,
 }
 #else
 static int lac_xmit_unicast6(struct lac_dev *lac, struct socket *sock,
-			     struct sk_buff *skb, const struct lac_remote *dst)
+			     struct sk_buff *skb, struct lac_peer *peer)
 {
 	return -EAFNOSUPPORT;
 }
@@ -308,7 +404,7 @@ static int lac_xmit_unicast6(struct lac_dev *lac, struct socket *sock,
 
 /* Encapsulate skb (starting at its Ethernet header) and send it to a peer. */
 static void lac_xmit_unicast(struct lac_dev *lac, struct sk_buff *skb,
-			     const struct lac_remote *dst)
+			     struct lac_peer *peer)
 {
 	struct net_device *dev = lac->dev;
 	struct socket *sock;
@@ -318,9 +414,9 @@ static void lac_xmit_unicast(struct lac_dev *lac, struct sk_buff *skb,
 	if (unlikely(!sock))
 		err = -ENOTCONN;
 	else if (lac_is_ipv6(lac))
-		err = lac_xmit_unicast6(lac, sock, skb, dst);
+		err = lac_xmit_unicast6(lac, sock, skb, peer);
 	else
-		err = lac_xmit_unicast4(lac, sock, skb, dst);
+		err = lac_xmit_unicast4(lac, sock, skb, peer);
 	if (likely(!err))
 		return;
 
@@ -450,7 +546,7 @@ static void lac_flood_stop(struct lac_dev *lac)
 static netdev_tx_t lac_start_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct lac_dev *lac = netdev_priv(dev);
-	struct lac_remote dst;
+	struct lac_peer *peer = NULL;
 	const u8 *dest;
 
 	if (unlikely(!pskb_may_pull(skb, ETH_HLEN))) {
@@ -461,9 +557,10 @@ static netdev_tx_t lac_start_xmit(struct sk_buff *skb, struct net_device *dev)
 
 	rcu_read_lock();
 	dest = eth_hdr(skb)->h_dest;
-	if (!is_multicast_ether_addr(dest) &&
-	    lac_fdb_lookup_remote(lac, dest, &dst))
-		lac_xmit_unicast(lac, skb, &dst);
+	if (!is_multicast_ether_addr(dest))
+		peer = lac_fdb_lookup_peer(lac, dest);
+	if (peer)
+		lac_xmit_unicast(lac, skb, peer);
 	else
 		lac_flood(lac, skb);
 	rcu_read_unlock();
@@ -814,9 +911,13 @@ static int __init lac_init_module(void)
 {
 	int err;
 
-	err = register_pernet_subsys(&lac_net_ops);
+	err = lac_fdb_cache_create();
 	if (err)
 		return err;
+
+	err = register_pernet_subsys(&lac_net_ops);
+	if (err)
+		goto err_pernet;
 
 	err = register_netdevice_notifier(&lac_notifier_block);
 	if (err)
@@ -832,6 +933,8 @@ err_link:
 	unregister_netdevice_notifier(&lac_notifier_block);
 err_notifier:
 	unregister_pernet_subsys(&lac_net_ops);
+err_pernet:
+	lac_fdb_cache_destroy();
 	return err;
 }
 module_init(lac_init_module);
@@ -841,6 +944,9 @@ static void __exit lac_cleanup_module(void)
 	rtnl_link_unregister(&lac_link_ops);
 	unregister_netdevice_notifier(&lac_notifier_block);
 	unregister_pernet_subsys(&lac_net_ops);
+	/* Entries and peers freed by call_rcu() use this module's code. */
+	rcu_barrier();
+	lac_fdb_cache_destroy();
 }
 module_exit(lac_cleanup_module);
 

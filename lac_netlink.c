@@ -655,7 +655,7 @@ int lac_ndo_fdb_get(struct sk_buff *skb, struct nlattr *tb[],
 	rcu_read_lock();
 	f = lac_fdb_find(lac, addr);
 	if (f) {
-		err = lac_fdb_fill(skb, lac, f->mac, &f->remote, f->state, f,
+		err = lac_fdb_fill(skb, lac, f->mac, &f->peer->remote, f->state, f,
 				   portid, seq, RTM_NEWNEIGH, 0);
 	} else {
 		NL_SET_ERR_MSG(extack, "The MAC has no entry");
@@ -692,7 +692,7 @@ static int lac_fdb_dump_entry(struct lac_fdb_dump_ctx *ctx,
 
 static int lac_fdb_dump_one(struct lac_dev *lac, struct lac_fdb *f, void *arg)
 {
-	return lac_fdb_dump_entry(arg, lac, f->mac, &f->remote, f->state, f);
+	return lac_fdb_dump_entry(arg, lac, f->mac, &f->peer->remote, f->state, f);
 }
 
 int lac_ndo_fdb_dump(struct sk_buff *skb, struct netlink_callback *cb,

@@ -77,6 +77,8 @@ static void lac_sock_enable_rx(struct lac_dev *lac, struct socket *sock)
 		.sk_user_data = lac,
 		.encap_type = 1,
 		.encap_rcv = lac_udp_encap_recv,
+		.gro_receive = lac_gro_receive,
+		.gro_complete = lac_gro_complete,
 	};
 
 	lac_setup_udp_tunnel_sock(lac->net, sock, &cfg);

@@ -11,12 +11,19 @@
 # frame into sendmsg(): offloaded (CHECKSUM_PARTIAL) checksums must be
 # finished first.  lac1 learns, so TCP takes the unicast fast path with
 # GSO-sized sends.  tcpdump decodes the lac header as VXLAN (-T vxlan) and
-# verifies the inner TCP checksums.
+# verifies the inner TCP checksums.  For GRO, H1 sends lac1's TCP in
+# MTU-sized datagrams (no GSO on lac1), so that H2's receive side has
+# something to merge: with GRO on H2's eth0, lac1 gets fewer, larger
+# frames than eth0 got datagrams; with GRO off, one per datagram.  (veth
+# hands datagrams to its peer's GRO only when the sending end, the bridge
+# port p2, has no TSO.)
 
 ALL_TESTS="
 	test_offloads_on
 	test_flood_tcp_checksums
 	test_unicast_gso_tcp
+	test_gro_on
+	test_gro_off
 "
 REQUIRED_CMDS="tcpdump ethtool python3"
 
@@ -35,11 +42,11 @@ setup()
 	lac_setup "$H2" lac1 198.51.100.2/24 vni 2
 }
 
-# tcp_transfer FROM_NS TO_NS TO_ADDR: send TCP_BYTES and print how many the
-# receiver counted.
+# tcp_transfer FROM_NS TO_NS TO_ADDR [BYTES]: send BYTES (TCP_BYTES) and
+# print how many the receiver counted.
 tcp_transfer()
 {
-	local from=$1 to=$2 addr=$3 out
+	local from=$1 to=$2 addr=$3 bytes=${4:-$TCP_BYTES} out
 
 	ip netns exec "$to" timeout 60 python3 -c '
 import socket, sys
@@ -64,7 +71,7 @@ import socket, sys
 s = socket.create_connection((sys.argv[1], 5001), timeout=20)
 s.sendall(b"x" * int(sys.argv[2]))
 s.shutdown(socket.SHUT_WR)
-print(s.recv(100).decode())' "$addr" "$TCP_BYTES" 2>&1)
+print(s.recv(100).decode())' "$addr" "$bytes" 2>&1)
 	echo "$out"
 }
 
@@ -126,6 +133,64 @@ test_unicast_gso_tcp()
 	lac_fdb_has "$H1" lac1 "$(dev_mac "$H2" lac1)"
 	check_err $? "lac1 did not learn H2's MAC: the test did not use the unicast path"
 	log_test "GSO-sized TCP sends cross the unicast path intact"
+}
+
+# GRO needs a steady, ACK-clocked stream to find datagrams to merge.
+GRO_BYTES=$((4 * 1024 * 1024))
+
+# gro_transfer on|off: a TCP transfer in MTU-sized datagrams to H2, with
+# GRO on H2's eth0 as given; prints "lac1-frames eth0-datagrams".
+gro_transfer()
+{
+	local gro=$1 got rx0 rx1 dgrams frames
+
+	ip netns exec "$H1" ethtool -K lac1 tso off gso off || return 1
+	ip netns exec "$UL" ethtool -K p2 tso off || return 1
+	ip netns exec "$H2" ethtool -K eth0 gro "$gro" || return 1
+
+	rx0=$(dev_stat "$H2" eth0 rx_packets)
+	rx1=$(dev_stat "$H2" lac1 rx_packets)
+	got=$(tcp_transfer "$H1" "$H2" 198.51.100.2 "$GRO_BYTES")
+	dgrams=$(($(dev_stat "$H2" eth0 rx_packets) - rx0))
+	frames=$(($(dev_stat "$H2" lac1 rx_packets) - rx1))
+	ip netns exec "$H1" ethtool -K lac1 tso on gso on
+	ip netns exec "$UL" ethtool -K p2 tso on
+	[ "$got" = "$GRO_BYTES" ] || {
+		echo "the peer got '$got' of $GRO_BYTES bytes" >&2
+		return 1
+	}
+	echo "$frames $dgrams"
+}
+
+test_gro_on()
+{
+	local out frames dgrams
+
+	out=$(gro_transfer on)
+	check_err $? "TCP with GRO on did not cross intact"
+	read -r frames dgrams <<< "$out"
+	log_info "GRO on: lac1 got ${frames:-?} frames from ${dgrams:-?} datagrams"
+	# Merged: at most half as many frames as datagrams.
+	[ -n "$frames" ] && [ "$dgrams" -gt 100 ] &&
+		[ $((frames * 2)) -le "$dgrams" ]
+	check_err $? "GRO did not merge: $frames frames from $dgrams datagrams"
+	log_test "GRO on: MTU-sized datagrams of one peer merge, the data is intact"
+}
+
+test_gro_off()
+{
+	local out frames dgrams
+
+	out=$(gro_transfer off)
+	check_err $? "TCP with GRO off did not cross intact"
+	read -r frames dgrams <<< "$out"
+	log_info "GRO off: lac1 got ${frames:-?} frames from ${dgrams:-?} datagrams"
+	# One frame per datagram (the datagrams may include a few ARP floods).
+	[ -n "$frames" ] && [ "$dgrams" -gt 100 ] &&
+		[ $((frames * 10)) -ge $((dgrams * 9)) ]
+	check_err $? "GRO off, yet $frames frames from $dgrams datagrams"
+	ip netns exec "$H2" ethtool -K eth0 gro on
+	log_test "GRO off: every datagram is delivered as its own frame, intact"
 }
 
 lac_main "$@"
