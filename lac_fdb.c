@@ -102,6 +102,19 @@ static u32 lac_peer_hash(const struct lac_remote *remote)
 		      (__force u32)remote->port);
 }
 
+/* Under fdb_lock. */
+static struct lac_peer *lac_peer_find(struct lac_dev *lac,
+				      const struct lac_remote *remote, u32 hash)
+{
+	struct lac_peer *p;
+
+	hash_for_each_possible(lac->peers, p, hnode, hash) {
+		if (lac_remote_equal(&p->remote, remote))
+			return p;
+	}
+	return NULL;
+}
+
 /* Under fdb_lock: a reference to the peer for remote, made if need be. */
 static struct lac_peer *lac_peer_get(struct lac_dev *lac,
 				     const struct lac_remote *remote)
@@ -109,11 +122,10 @@ static struct lac_peer *lac_peer_get(struct lac_dev *lac,
 	u32 hash = lac_peer_hash(remote);
 	struct lac_peer *p;
 
-	hash_for_each_possible(lac->peers, p, hnode, hash) {
-		if (lac_remote_equal(&p->remote, remote)) {
-			p->refs++;
-			return p;
-		}
+	p = lac_peer_find(lac, remote, hash);
+	if (p) {
+		p->refs++;
+		return p;
 	}
 
 	p = kmalloc(sizeof(*p), GFP_ATOMIC);
@@ -484,17 +496,37 @@ static bool lac_fdb_match_batch(const struct lac_dev *lac,
 	return false;
 }
 
+/* Under fdb_lock: repeated leaves of one endpoint take one slot. */
+static bool lac_forget_pending(const struct lac_dev *lac,
+			       const struct lac_remote *from)
+{
+	unsigned int i;
+
+	for (i = 0; i < lac->n_forget; i++)
+		if (lac_remote_equal(&lac->forget[i], from))
+			return true;
+	return false;
+}
+
 /*
  * A leave message: the endpoint is gone, and so are its MACs.  Called in
  * softirq, where the table cannot be walked (the walker lock is not BH
- * safe), so the work is queued; one walk serves every queued leave.
+ * safe), so the work is queued; one walk serves every queued leave.  A
+ * leave from an endpoint with no entry (a stranger, or a spoofed one)
+ * costs no walk at all.
  */
 void lac_fdb_forget_remote(struct lac_dev *lac, const struct lac_remote *from)
 {
 	bool queued = false;
 
 	spin_lock_bh(&lac->fdb_lock);
-	if (lac->n_forget < LAC_FORGET_MAX) {
+	if (!lac_peer_find(lac, from, lac_peer_hash(from))) {
+		spin_unlock_bh(&lac->fdb_lock);
+		return;
+	}
+	if (lac_forget_pending(lac, from)) {
+		queued = true;
+	} else if (lac->n_forget < LAC_FORGET_MAX) {
 		lac->forget[lac->n_forget++] = *from;
 		queued = true;
 	}

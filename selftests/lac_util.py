@@ -28,6 +28,7 @@ a colon is IPv6 (sockets, pcap records).
 
 import argparse
 import json
+import os
 import socket
 import struct
 import sys
@@ -382,4 +383,9 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except BrokenPipeError:
+        # The reader (awk '... exit') had what it wanted: not an error.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(0)
