@@ -26,18 +26,21 @@ static void print_explain(FILE *f)
 		"Usage: ... lac [ group ADDR ] [ vni VNI ] [ port PORT ]\n"
 		"		[ dev PHYS_DEV ] [ local ADDR ]\n"
 		"		[ ttl TTL ] [ ageing SECONDS ]\n"
-		"		[ [no]learning ] [ maxaddress N ] [ nogroup ] [ flush ]\n"
+		"		[ [no]learning ] [ maxaddress NUMBER ] [ nogroup ] [ flush ]\n"
 		"\n"
-		"Where:	ADDR	:= IP_ADDRESS\n"
+		"Where:	ADDR	:= IP_ADDRESS (group: multicast, local: unicast)\n"
 		"	VNI	:= 0-16777215\n"
 		"	PORT	:= 1-65535\n"
 		"	TTL	:= 1-255\n"
-		"	SECONDS	:= NUMBER\n"
-		"	N	:= NUMBER (0: no limit)\n"
+		"	SECONDS	:= NUMBER (0: learned entries never expire)\n"
+		"	NUMBER	:= 0-4294967295 (maxaddress 0: no limit)\n"
 		"\n"
-		"flush (ip link set only) deletes every learned FDB entry.\n"
+		"group, vni, port, dev, local and nogroup change only while the\n"
+		"device is down.  flush (ip link set only) deletes every learned\n"
+		"FDB entry.  ip -d link show also prints localport, the unicast\n"
+		"UDP port of the device (0 while it is down).\n"
 		"\n"
-		"Defaults: group %u.%u.%u.%u vni %u port %u ttl %u ageing %u\n",
+		"Defaults: group %u.%u.%u.%u (IPv6: ff05:56de::1) vni %u port %u ttl %u ageing %u\n",
 		(LAC_DEFAULT_GROUP >> 24) & 0xff,
 		(LAC_DEFAULT_GROUP >> 16) & 0xff,
 		(LAC_DEFAULT_GROUP >> 8) & 0xff,
