@@ -5,7 +5,10 @@
 #   make                 module for KDIR + the ip plugin
 #   make demo            install what is missing, build, show a LAC in a VM
 #   make check           lint + build for every Debian kernel + selftests in a VM on each
-#   make lint            checkpatch --strict and sparse on the module sources
+#   make lint            checkpatch --strict and sparse on the module sources,
+#                        the iproute2 series checks and docs
+#   make docs            every .rst under Documentation/ through docutils'
+#                        rst2html, any warning fails; HTML in build/docs/
 #   make modules-all     the module for every kernel the VM tests use
 #   make module-newest   the module for the newest Debian kernel (trixie-backports)
 #   make check-newest    build + selftests in a VM on the newest kernel
@@ -42,7 +45,7 @@ CHECKPATCH = $(LAC_CACHE)/linux-source-6.12/scripts/checkpatch.pl
 
 .PHONY: all module modules-all module-newest module-chroot ip deps demo \
 	check check-newest check-debug lint checkpatch sparse selftests \
-	install uninstall clean
+	docs install uninstall clean
 
 all: module ip
 
@@ -89,8 +92,22 @@ demo: deps
 	@$(MAKE) -s --no-print-directory modules-all ip
 	@scripts/demo.sh
 
-lint: checkpatch sparse
+lint: checkpatch sparse docs
 	@$(MAKE) -s --no-print-directory -C iproute2-patch check
+
+# Debian's python3-docutils (scripts/install-deps.sh): /usr/bin/rst2html runs
+# the system python3, whatever python3 comes first in PATH.
+RST2HTML ?= /usr/bin/rst2html
+
+docs:
+	@test -x $(RST2HTML) || { echo "no $(RST2HTML): run scripts/install-deps.sh" >&2; exit 1; }
+	@set -e; n=0; for f in $$(cd $(REPO) && find Documentation -name '*.rst' | sort); do \
+		out=$(BUILD)/docs/$${f#Documentation/}; out=$${out%.rst}.html; \
+		mkdir -p "$$(dirname "$$out")"; \
+		$(RST2HTML) --halt=warning --report=warning $(REPO)/$$f "$$out" || \
+			{ echo "docs: $$f has warnings" >&2; exit 1; }; \
+		n=$$((n + 1)); \
+	done; echo "docs: $$n file(s) without a warning, HTML in build/docs/"
 
 checkpatch:
 	@test -x $(CHECKPATCH) || { echo "no $(CHECKPATCH): run scripts/install-deps.sh" >&2; exit 1; }

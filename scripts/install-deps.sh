@@ -13,7 +13,7 @@ LAC_SOURCES=/etc/apt/sources.list.d/lac-extra.sources
 PKGS="build-essential bc bison flex libelf-dev libssl-dev dwarves kmod cpio xz-utils
       busybox-static qemu-system-x86 iproute2 iputils-ping iperf3 tcpdump
       ethtool vdeplug libvdeplug2 sparse dpkg-dev libmnl-dev libcap-dev
-      libbsd-dev pkg-config python3 debootstrap"
+      libbsd-dev pkg-config python3 python3-docutils debootstrap"
 
 log() { echo "install-deps: $*" >&2; }
 
