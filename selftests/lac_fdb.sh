@@ -417,14 +417,14 @@ test_down_up()
 }
 
 # json_entries: the entries of `bridge -j -s fdb show dev lac0`, one line
-# each (lac_fdb_util.py fdb-entries), into $JSON_ENTRIES.
+# each (lac_util.py fdb-entries), into $JSON_ENTRIES.
 json_entries()
 {
 	local json
 
 	json=$(bridge -n "$H1" -j -s fdb show dev lac0) || return 1
 	log_info "$json"
-	JSON_ENTRIES=$("${LAC_FDB_PY[@]}" fdb-entries <<< "$json")
+	JSON_ENTRIES=$("${LAC_PY[@]}" fdb-entries <<< "$json")
 }
 
 # json_line MAC: the line of MAC in $JSON_ENTRIES.

@@ -6,7 +6,7 @@
 # moving, ageing, deletion, and their rate limit under a MAC flood.
 #
 #   H1: lac0 192.0.2.1/24 ageing 2, watched by bridge monitor fdb
-#   H2, H3: crafted datagrams (lac_util.py send, lac_fdb_util.py send-many)
+#   H2, H3: crafted datagrams (lac_util.py send, lac_util.py send-many)
 
 ALL_TESTS="
 	test_event_learn
@@ -127,7 +127,7 @@ test_event_ratelimit()
 	local sent n learned last t0 i dup
 
 	t0=$(now_ms)
-	sent=$(ip netns exec "$H3" "${LAC_FDB_PY[@]}" send-many --bind 10.0.0.3:7790 \
+	sent=$(ip netns exec "$H3" "${LAC_PY[@]}" send-many --bind 10.0.0.3:7790 \
 		--to "$(group)" --count "$FLOOD_FRAMES" --prefix "$FLOOD_PREFIX")
 	check_err $? "cannot send $FLOOD_FRAMES frames"
 	log_info "sent $sent frames with distinct source MACs in $(($(now_ms) - t0)) ms"

@@ -8,27 +8,46 @@
   lac_util.py fdb-get MAC          read `bridge -j fdb show` on stdin, print
                                    "DST PORT" of the entry for MAC ("-" for a
                                    missing port); exit 1 if there is none
-  lac_util.py pcap FILE [--time]   decode the UDP datagrams of a pcap file,
-                                   one line each (see pcap_lines()); --time
-                                   appends the capture time (s since epoch)
-  lac_util.py send OPTIONS         send one VXVDE datagram from a given
+  lac_util.py fdb-entries          read `bridge -j [-s] fdb show dev DEV` on
+                                   stdin, print one line per entry:
+                                   MAC DST PORT STATE USED UPDATED FLAGS
+                                   ("-" for a missing field, FLAGS joined
+                                   with commas)
+  lac_util.py pcap FILE [--time]   decode the UDP datagrams of a pcap file
+                                   (Ethernet, or "any": Linux cooked SLL and
+                                   SLL2), one line each (see pcap_lines());
+                                   --time appends the capture time (s since
+                                   the epoch)
+  lac_util.py send OPTIONS         send VXVDE datagrams from a given
                                    address:port (see send())
-  lac_util.py newlink NAME KIND ID:TYPE:VALUE...
-                                   RTM_NEWLINK with raw info_data attributes,
-                                   print "ok" or "error ERRNO EXTACK-MESSAGE"
+  lac_util.py send-many --bind ADDR:PORT --to ADDR:PORT --count N
+                                   [--vni V] [--seed S] [--prefix 02:5a]
+                                   N broadcast frames, each from another
+                                   (random, distinct) unicast source MAC
+                                   starting with the prefix
   lac_util.py recv BIND TIMEOUT    wait for one datagram on BIND (ADDR:PORT),
                                    print it like `pcap` does
   lac_util.py addr-hex ADDR [host] ADDR in hex as /proc/net/igmp6 prints it
                                    (network order); with "host", an IPv4
                                    address as /proc/net/igmp prints it
+  lac_util.py newlink NAME KIND ID:TYPE:VALUE...
+                                   RTM_NEWLINK with raw info_data attributes
+  lac_util.py neigh CMD IFNAME MAC [--state S] [ID:TYPE:VALUE...]
+                                   RTM_NEWNEIGH (CMD add) or RTM_DELNEIGH
+                                   (del) for AF_BRIDGE, NTF_SELF, with raw
+                                   NDA_* attributes (ID a number, or a name
+                                   of NDA below)
 
-ADDR:PORT is 10.0.0.1:7777, fd00::1:7777 or [fd00::1]:7777; an address with
-a colon is IPv6 (sockets, pcap records).
+newlink and neigh print "ok" or "error ERRNO EXTACK-MESSAGE".  An attribute
+is ID:TYPE:VALUE with TYPE u8, u16, be16, u32, in4, in6 or hex (any bytes,
+so any length).  ADDR:PORT is 10.0.0.1:7777, fd00::1:7777 or
+[fd00::1]:7777; an address with a colon is IPv6 (sockets, pcap records).
 """
 
 import argparse
 import json
 import os
+import random
 import socket
 import struct
 import sys
@@ -37,7 +56,6 @@ ETH_P_IP = 0x0800
 ETH_P_ARP = 0x0806
 ETH_P_IPV6 = 0x86DD
 VXVDE_HDR_LEN = 8
-
 
 def link_dump():
     """`ip -j -d link show DEV` on stdin: print "KEY VALUE" lines."""
@@ -62,6 +80,17 @@ def fdb_get(mac):
         print(ent["dst"], ent.get("port", "-"))
         return 0
     return 1
+
+
+def fdb_entries():
+    text = sys.stdin.read().strip()
+    for ent in json.loads(text) if text else []:
+        fields = [ent.get("mac", "-"), ent.get("dst", "-"),
+                  ent.get("port", "-"), ent.get("state", "") or "-",
+                  ent.get("used", "-"), ent.get("updated", "-"),
+                  ",".join(ent.get("flags", [])) or "-"]
+        print(" ".join(str(f) for f in fields))
+    return 0
 
 
 def mac_str(raw):
@@ -125,6 +154,48 @@ def describe(src, sport, dst, dport, ttl, payload):
                                      kind, isrc, idst))
 
 
+LINKTYPE_ETHERNET = 1
+LINKTYPE_LINUX_SLL = 113
+LINKTYPE_LINUX_SLL2 = 276
+
+
+def ip_line(etype, pkt):
+    """One record for an IPv4 or IPv6 UDP packet, or None."""
+    if etype == ETH_P_IPV6:
+        return udp6_line(pkt)
+    if etype != ETH_P_IP or len(pkt) < 20 or pkt[9] != 17:
+        return None
+    ihl = (pkt[0] & 0x0F) * 4
+    if struct.unpack("!H", pkt[6:8])[0] & 0x1FFF:
+        return None  # not the first fragment: no UDP header
+    tot = struct.unpack("!H", pkt[2:4])[0]
+    udp = pkt[ihl:tot]
+    if len(udp) < 8:
+        return None
+    sport, dport, ulen = struct.unpack("!HHH", udp[:6])
+    return describe(socket.inet_ntoa(pkt[12:16]), sport,
+                    socket.inet_ntoa(pkt[16:20]), dport, pkt[8], udp[8:ulen])
+
+
+def link_payload(linktype, pkt):
+    """(ethertype, network packet) of a captured frame, or None."""
+    if linktype == LINKTYPE_LINUX_SLL:
+        if len(pkt) < 16:
+            return None
+        return struct.unpack("!H", pkt[14:16])[0], pkt[16:]
+    if linktype == LINKTYPE_LINUX_SLL2:
+        if len(pkt) < 20:
+            return None
+        return struct.unpack("!H", pkt[0:2])[0], pkt[20:]
+    eo = 12
+    while len(pkt) >= eo + 2 and \
+            struct.unpack("!H", pkt[eo:eo + 2])[0] == 0x8100:
+        eo += 4
+    if len(pkt) < eo + 2:
+        return None
+    return struct.unpack("!H", pkt[eo:eo + 2])[0], pkt[eo + 2:]
+
+
 def pcap_lines(path, with_time=False):
     with open(path, "rb") as f:
         data = f.read()
@@ -139,45 +210,19 @@ def pcap_lines(path, with_time=False):
         raise SystemExit("%s: not a pcap file" % path)
     frac = 1e-9 if magic in (b"\x4d\x3c\xb2\xa1", b"\xa1\xb2\x3c\x4d") else 1e-6
     linktype = struct.unpack(end + "I", data[20:24])[0]
-    if linktype != 1:
-        raise SystemExit("%s: link type %d, want Ethernet" % (path, linktype))
+    if linktype not in (LINKTYPE_ETHERNET, LINKTYPE_LINUX_SLL,
+                        LINKTYPE_LINUX_SLL2):
+        raise SystemExit("%s: link type %d not supported" % (path, linktype))
     out = []
     off = 24
     while off + 16 <= len(data):
         sec, sub, incl = struct.unpack(end + "III", data[off:off + 12])
         pkt = data[off + 16:off + 16 + incl]
         off += 16 + incl
-        stamp = " %.6f" % (sec + sub * frac) if with_time else ""
-        etype_off = 12
-        while len(pkt) >= etype_off + 2 and \
-                struct.unpack("!H", pkt[etype_off:etype_off + 2])[0] == 0x8100:
-            etype_off += 4
-        if len(pkt) < etype_off + 2:
-            continue
-        etype = struct.unpack("!H", pkt[etype_off:etype_off + 2])[0]
-        if etype == ETH_P_IPV6:
-            line = udp6_line(pkt[etype_off + 2:])
-            if line:
-                out.append(line + stamp)
-            continue
-        if etype != ETH_P_IP:
-            continue
-        ip = pkt[etype_off + 2:]
-        if len(ip) < 20 or ip[9] != 17:
-            continue
-        ihl = (ip[0] & 0x0F) * 4
-        frag = struct.unpack("!H", ip[6:8])[0]
-        if frag & 0x1FFF:
-            continue  # not the first fragment: no UDP header
-        tot = struct.unpack("!H", ip[2:4])[0]
-        udp = ip[ihl:tot]
-        if len(udp) < 8:
-            continue
-        sport, dport, ulen = struct.unpack("!HHH", udp[:6])
-        payload = udp[8:ulen]
-        out.append(describe(socket.inet_ntoa(ip[12:16]), sport,
-                            socket.inet_ntoa(ip[16:20]), dport, ip[8],
-                            payload) + stamp)
+        net = link_payload(linktype, pkt)
+        line = ip_line(*net) if net else None
+        if line:
+            out.append(line + (" %.6f" % (sec + sub * frac) if with_time else ""))
     return out
 
 
@@ -231,29 +276,69 @@ def parse_mac(text):
     return raw
 
 
-def send(args):
-    """Send one datagram: the VXVDE header, then (unless --leave) a frame."""
-    hdr = bytes([0x08, 0, 0, 0]) + args.vni.to_bytes(3, "big") + b"\0"
-    payload = hdr
-    if not args.leave:
-        payload += parse_mac(args.dst) + parse_mac(args.src)
-        payload += struct.pack("!H", args.ethertype) + b"lac selftest".ljust(46, b"\0")
-    bind = parse_addr(args.bind)
-    fam = addr_family(bind[0])
+def vxvde_socket(bind, ifname=None):
+    """A UDP socket bound to BIND (ADDR:PORT) that sends multicast like
+    VXVDE (TTL 1) but does not loop it back to this host."""
+    baddr = parse_addr(bind)
+    fam = addr_family(baddr[0])
     s = socket.socket(fam, socket.SOCK_DGRAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     if fam == socket.AF_INET6:
         s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_HOPS, 1)
         s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_LOOP, 0)
-        if args.ifname:
+        if ifname:
             s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_IF,
-                         socket.if_nametoindex(args.ifname))
+                         socket.if_nametoindex(ifname))
     else:
         s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 1)
         s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_LOOP, 0)
-    s.bind(bind)
+    s.bind(baddr)
+    return s
+
+
+def vxvde_header(vni):
+    return bytes([0x08, 0, 0, 0]) + vni.to_bytes(3, "big") + b"\0"
+
+
+def send(args):
+    """Send datagrams: the VXVDE header, then (unless --leave) a frame."""
+    payload = vxvde_header(args.vni)
+    if not args.leave:
+        payload += parse_mac(args.dst) + parse_mac(args.src)
+        payload += struct.pack("!H", args.ethertype) + b"lac selftest".ljust(46, b"\0")
+    s = vxvde_socket(args.bind, args.ifname)
     for _ in range(args.count):
         s.sendto(payload, parse_addr(args.to))
+    return 0
+
+
+def send_many(argv):
+    p = argparse.ArgumentParser(prog="lac_util.py send-many")
+    p.add_argument("--bind", required=True)
+    p.add_argument("--to", required=True)
+    p.add_argument("--count", type=int, required=True)
+    p.add_argument("--vni", type=int, default=1)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--prefix", default="02:5a",
+                   help="first two bytes of every source MAC")
+    args = p.parse_args(argv)
+
+    pre = bytes(int(x, 16) for x in args.prefix.split(":"))
+    if len(pre) != 2 or pre[0] & 1:
+        raise SystemExit("bad prefix %s (two bytes, unicast)" % args.prefix)
+    rnd = random.Random(args.seed)
+    macs = set()
+    while len(macs) < args.count:
+        macs.add(pre + rnd.getrandbits(32).to_bytes(4, "big"))
+    hdr = vxvde_header(args.vni) + b"\xff" * 6
+    body = struct.pack("!H", 0x88B5) + b"lac mac flood".ljust(46, b"\0")
+    s = vxvde_socket(args.bind)
+    to = parse_addr(args.to)
+    sent = 0
+    for mac in sorted(macs):
+        s.sendto(hdr + mac + body, to)
+        sent += 1
+    print(sent)
     return 0
 
 
@@ -283,43 +368,59 @@ def addr_hex(addr, host_order):
     return 0
 
 
+NETLINK_ROUTE = 0
+NETLINK_EXT_ACK = 11
+SOL_NETLINK = 270
+RTM_NEWLINK = 16
+RTM_NEWNEIGH, RTM_DELNEIGH = 28, 29
+NLMSG_ERROR = 2
+NLM_F_REQUEST, NLM_F_ACK, NLM_F_EXCL, NLM_F_CREATE = 1, 4, 0x200, 0x400
+NLM_F_CAPPED, NLM_F_ACK_TLVS = 0x100, 0x200
+NLMSGERR_ATTR_MSG = 1
+NLA_F_NESTED = 0x8000
+IFLA_IFNAME, IFLA_LINKINFO = 3, 18
+IFLA_INFO_KIND, IFLA_INFO_DATA = 1, 2
+AF_BRIDGE = 7
+NTF_SELF = 0x02
+NUD_STATES = {"permanent": 0x80, "noarp": 0x40, "reachable": 0x02,
+              "static": 0x40 | 0x02}
+
+# NDA_* of linux/neighbour.h, by name for readability of the tests.
+NDA = {"dst": 1, "lladdr": 2, "cacheinfo": 3, "vlan": 5, "port": 6,
+       "vni": 7, "ifindex": 8, "src_vni": 11}
+
+
 def nla(atype, payload):
     """A netlink attribute, padded to 4 bytes."""
     hdr = struct.pack("=HH", 4 + len(payload), atype)
     return hdr + payload + b"\0" * (-len(payload) % 4)
 
 
-def newlink(name, kind, attrs):
-    """RTM_NEWLINK NAME of KIND with info_data attributes "ID:TYPE:VALUE"
-    (TYPE u8, u32, be16, in4 or in6).  Prints "ok" or "error ERRNO MESSAGE", the
-    message being the kernel's extack; exit status 0 if the link was made."""
-    NETLINK_ROUTE, NETLINK_EXT_ACK = 0, 11
-    RTM_NEWLINK, NLMSG_ERROR = 16, 2
-    NLM_F_REQUEST, NLM_F_ACK, NLM_F_EXCL, NLM_F_CREATE = 1, 4, 0x200, 0x400
-    NLM_F_ACK_TLVS, NLMSGERR_ATTR_MSG = 0x200, 1
-    IFLA_IFNAME, IFLA_LINKINFO = 3, 18
-    IFLA_INFO_KIND, IFLA_INFO_DATA = 1, 2
-    pack = {"u8": "=B", "u32": "=I", "be16": "!H"}
+def attr_payload(atype, val):
+    if atype == "hex":
+        return bytes.fromhex(val)
+    if atype == "in4":
+        return socket.inet_aton(val)
+    if atype == "in6":
+        return socket.inet_pton(socket.AF_INET6, val)
+    pack = {"u8": "=B", "u16": "=H", "be16": "!H", "u32": "=I"}
+    return struct.pack(pack[atype], int(val, 0))
 
-    data = b""
-    for spec in attrs:
+
+def attrs_payload(specs, names=None):
+    """Attributes from "ID:TYPE:VALUE" strings; ID may be a key of names."""
+    out = b""
+    for spec in specs:
         aid, atype, val = spec.split(":", 2)
-        if atype == "in4":
-            payload = socket.inet_aton(val)
-        elif atype == "in6":
-            payload = socket.inet_pton(socket.AF_INET6, val)
-        else:
-            payload = struct.pack(pack[atype], int(val, 0))
-        data += nla(int(aid), payload)
-    linkinfo = nla(IFLA_INFO_KIND, kind.encode()) + nla(IFLA_INFO_DATA | 0x8000, data)
-    body = struct.pack("=BxHiII", socket.AF_UNSPEC, 0, 0, 0, 0)
-    body += nla(IFLA_IFNAME, name.encode() + b"\0")
-    body += nla(IFLA_LINKINFO | 0x8000, linkinfo)
-    flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL
-    msg = struct.pack("=IHHII", 16 + len(body), RTM_NEWLINK, flags, 1, 0) + body
+        aid = names[aid] if names and aid in names else int(aid, 0)
+        out += nla(aid, attr_payload(atype, val))
+    return out
 
+
+def netlink_talk(msg):
+    """Send one request, print "ok" or "error ERRNO MESSAGE"; 0 if ok."""
     s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_ROUTE)
-    s.setsockopt(270, NETLINK_EXT_ACK, 1)  # SOL_NETLINK
+    s.setsockopt(SOL_NETLINK, NETLINK_EXT_ACK, 1)
     s.bind((0, 0))
     s.send(msg)
     reply = s.recv(65536)
@@ -334,7 +435,8 @@ def newlink(name, kind, attrs):
     text = ""
     if mflags & NLM_F_ACK_TLVS:
         # The request is echoed back after the error unless capped.
-        off = 20 + (16 if mflags & 0x100 else struct.unpack("=I", reply[20:24])[0])
+        off = 20 + (16 if mflags & NLM_F_CAPPED else
+                    struct.unpack("=I", reply[20:24])[0])
         while off + 4 <= length:
             alen, atype = struct.unpack("=HH", reply[off:off + 4])
             if alen < 4:
@@ -346,6 +448,47 @@ def newlink(name, kind, attrs):
     return 1
 
 
+def newlink(name, kind, attrs):
+    """RTM_NEWLINK NAME of KIND with info_data attributes "ID:TYPE:VALUE";
+    exit status 0 if the link was made."""
+    linkinfo = nla(IFLA_INFO_KIND, kind.encode())
+    linkinfo += nla(IFLA_INFO_DATA | NLA_F_NESTED, attrs_payload(attrs))
+    body = struct.pack("=BxHiII", socket.AF_UNSPEC, 0, 0, 0, 0)
+    body += nla(IFLA_IFNAME, name.encode() + b"\0")
+    body += nla(IFLA_LINKINFO | NLA_F_NESTED, linkinfo)
+    flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL
+    msg = struct.pack("=IHHII", 16 + len(body), RTM_NEWLINK, flags, 1, 0) + body
+    return netlink_talk(msg)
+
+
+def neigh(argv):
+    p = argparse.ArgumentParser(prog="lac_util.py neigh")
+    p.add_argument("cmd", choices=("add", "del"))
+    p.add_argument("ifname")
+    p.add_argument("mac")
+    p.add_argument("--state", default="permanent",
+                   help="permanent, static, reachable, noarp or a number")
+    p.add_argument("attrs", nargs="*", help="NAME-OR-ID:TYPE:VALUE")
+    args = p.parse_intermixed_args(argv)
+
+    state = NUD_STATES.get(args.state)
+    if state is None:
+        state = int(args.state, 0)
+    body = struct.pack("=BxxxiHBB", AF_BRIDGE, socket.if_nametoindex(args.ifname),
+                       state, NTF_SELF, 0)
+    # Any length: the tests also send malformed addresses.
+    body += nla(NDA["lladdr"], bytes(int(x, 16) for x in args.mac.split(":")))
+    body += attrs_payload(args.attrs, NDA)
+    if args.cmd == "add":
+        mtype = RTM_NEWNEIGH
+        flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL
+    else:
+        mtype = RTM_DELNEIGH
+        flags = NLM_F_REQUEST | NLM_F_ACK
+    msg = struct.pack("=IHHII", 16 + len(body), mtype, flags, 1, 0) + body
+    return netlink_talk(msg)
+
+
 def main():
     if len(sys.argv) < 2:
         print(__doc__, file=sys.stderr)
@@ -355,6 +498,12 @@ def main():
         return link_dump()
     if cmd == "fdb-get" and len(argv) == 1:
         return fdb_get(argv[0])
+    if cmd == "fdb-entries" and not argv:
+        return fdb_entries()
+    if cmd == "neigh":
+        return neigh(argv)
+    if cmd == "send-many":
+        return send_many(argv)
     if cmd == "pcap" and len(argv) in (1, 2) and argv[1:] in ([], ["--time"]):
         for line in pcap_lines(argv[0], argv[1:] == ["--time"]):
             print(line)

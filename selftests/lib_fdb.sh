@@ -4,10 +4,7 @@
 #
 # Helpers of the lac FDB control plane selftests (static entries, flood
 # list, limits, events), sourced after lib.sh.  The netlink and pcap work is
-# done by lac_fdb_util.py.
-
-LAC_FDB_UTIL="$LAC_SELFTEST_DIR/lac_fdb_util.py"
-LAC_FDB_PY=("$LAC_PYTHON" -S "$LAC_FDB_UTIL")
+# done by lac_util.py.
 
 ZERO_MAC=00:00:00:00:00:00
 
@@ -17,7 +14,7 @@ ZERO_MAC=00:00:00:00:00:00
 #   MAC DST PORT STATE USED UPDATED FLAGS
 # PORT is "-" when the dump has none (the group port), STATE "-" when bridge
 # prints none (NUD_REACHABLE: a learned entry), FLAGS joined with commas.
-# lac_fdb_util.py fdb-entries prints the same from `bridge -j -s`.
+# lac_util.py fdb-entries prints the same from `bridge -j -s`.
 
 fdb_entries()
 {
@@ -201,13 +198,13 @@ fdb_expect_refused()
 	fi
 }
 
-# fdb_raw NS ARGS...: lac_fdb_util.py neigh ARGS in NS (raw RTM_NEWNEIGH /
+# fdb_raw NS ARGS...: lac_util.py neigh ARGS in NS (raw RTM_NEWNEIGH /
 # RTM_DELNEIGH); prints "ok" or "error ERRNO MESSAGE".
 fdb_raw()
 {
 	local ns=$1; shift
 
-	ip netns exec "$ns" "${LAC_FDB_PY[@]}" neigh "$@"
+	ip netns exec "$ns" "${LAC_PY[@]}" neigh "$@"
 }
 
 # fdb_raw_refused NS DEV REGEX ARGS...: the raw request is refused with an
@@ -343,34 +340,13 @@ lac_mcast_blocked()
 }
 
 ##############################################################################
-# Captures on "any" (Linux cooked headers), decoded by lac_fdb_util.py
+# Captures on "any" (Linux cooked headers), decoded by lac_util.py
 
 # fdb_capture_start NAME NS [DEV]: like lac_capture_start, DEV "any" by
-# default.
+# default; lac_capture_stop stops it.
 fdb_capture_start()
 {
 	lac_capture_start "$1" "$2" "${3:-any}"
-}
-
-# fdb_capture_stop NAME: like lac_capture_stop, for any link type.
-fdb_capture_stop()
-{
-	local name=$1 pid=${LAC_CAP_PID[$1]} f=$LAC_TMPDIR/$1.pcap
-	local size last=-1 same=0 i
-
-	for ((i = 0; i < 30 && same < 3; i++)); do
-		sleep 0.1
-		size=$(stat -c %s "$f" 2> /dev/null || echo 0)
-		if [ "$size" = "$last" ]; then
-			same=$((same + 1))
-		else
-			same=0
-			last=$size
-		fi
-	done
-	kill -INT "$pid" 2> /dev/null
-	wait "$pid" 2> /dev/null
-	"${LAC_FDB_PY[@]}" pcap "$f" > "$LAC_TMPDIR/$name.txt"
 }
 
 ##############################################################################
@@ -458,7 +434,7 @@ fdb_her_run()
 		j="H$i"
 		ip netns exec "${!j}" ping -q -n -c 1 -W 0.3 192.0.2.99 > /dev/null 2>&1
 	done
-	fdb_capture_stop "$name"
+	lac_capture_stop "$name"
 	for i in 1 2 3; do
 		for j in 1 2 3; do
 			[ "$i" = "$j" ] && continue
