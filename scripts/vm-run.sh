@@ -20,7 +20,10 @@
 # arguments are run as one command (exec-like); a single argument is a shell
 # script: `vm-run.sh -- 'cd selftests && ./lac.sh'`.  CMD's stdout and
 # stderr are streamed to our stdout; the kernel console goes to
-# build/vm-ABI-console.log.  Environment passed on: CI, V, TERM, IP_LIB_DIR,
+# build/vm-ABI-console.log (with LAC_VM_LIVE=0, the default when stdout is
+# not a terminal, CMD's output is printed when the VM is done, from a copy
+# that does not go through the lossy serial line).  Environment passed on:
+# CI, V, TERM, IP_LIB_DIR,
 # KSFT_*, LAC_* and the names listed in $VM_ENV.
 #
 # Before CMD the guest loads veth bridge tun vxlan udp_tunnel ip6_udp_tunnel,
@@ -391,13 +394,19 @@ cleanup() {
 }
 
 # Boot the VM and stream the job's output until qemu exits; sets QRC.
+# Without LAC_VM_LIVE=1 (the default when stdout is not a terminal), the
+# output is printed once the VM is done, from the copy the guest wrote to
+# the share: the serial stream can lose bytes when the host is loaded.
 boot_vm() {
-	local tpid cpid=""
+	local tpid="" cpid="" live=${LAC_VM_LIVE:-}
 
+	[ -n "$live" ] || { [ -t 1 ] && live=1 || live=0; }
 	run_qemu "$@" &
 	QPID=$!
-	tail -n +1 -s 0.1 -f --pid="$QPID" "$TMP/out" &
-	tpid=$!
+	if [ "$live" = 1 ]; then
+		tail -n +1 -s 0.1 -f --pid="$QPID" "$TMP/out" &
+		tpid=$!
+	fi
 	if [ "$LIVE_CONSOLE" = 1 ]; then
 		tail -n +1 -s 0.1 -f --pid="$QPID" "$TMP/console" >&2 &
 		cpid=$!
@@ -406,6 +415,9 @@ boot_vm() {
 	wait "$QPID" || QRC=$?
 	QPID=""
 	wait $tpid $cpid || true
+	if [ "$live" != 1 ]; then
+		cat "$TMP/share/out" 2>/dev/null || cat "$TMP/out"
+	fi
 }
 
 # The job's exit status, or 124 (timeout) or 125 (no status) with a console tail.
