@@ -169,6 +169,22 @@ INPUT_JOYSTICK=n
 INPUT_TABLET=n
 INPUT_TOUCHSCREEN=n
 INPUT_MISC=n
+EFI=n
+HIBERNATION=n
+SUSPEND=n
+EXT4_FS=n
+ISO9660_FS=n
+MSDOS_FS=n
+VFAT_FS=n
+AUTOFS_FS=n
+QUOTA=n
+NF_CONNTRACK=n
+IP_NF_IPTABLES=n
+IP6_NF_IPTABLES=n
+NETFILTER_XTABLES=n
+SECURITY_SELINUX=n
+AUDIT=n
+WERROR=n
 EOT
 }
 # Why some of them:
@@ -186,8 +202,13 @@ EOT
 #   costs seconds of a TCG vCPU); scripts/kmemleak-check.sh scans when told.
 # - DEBUG_NET, NET_{DEV,NS}_REFCNT_TRACKER: the networking core's own checks,
 #   and a stack trace for every leaked netdev/netns reference.
-# - The =n lines only cut build time (graphics, sound, USB, NICs, disks):
-#   the VM has none of them.
+# - The =n lines only cut build time (graphics, sound, USB, NICs, disks,
+#   local file systems, iptables and conntrack, SELinux, EFI, suspend): the
+#   VM and the tests use none of them.  At nice 19 on two cores shared with
+#   running VMs, every object file counts.
+# - WERROR=n: a new warning of gcc in some KASAN-instrumented core file
+#   must not stop an hour-long build (lac itself still builds with W=1 and
+#   fails on any warning, see the Makefile).
 
 # ---- the build ------------------------------------------------------------
 

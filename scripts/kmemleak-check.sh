@@ -11,9 +11,11 @@
 #          never reported: only what is lost from now on counts
 #   end    after the run: unload lac (what it failed to free becomes
 #          unreferenced once its module memory is gone), scan twice with a
-#          pause (as Documentation/dev-tools/kmemleak.rst advises: an object
-#          younger than 5 s is not reported, and one in flight in registers
-#          or on a stack looks unreferenced once), then report
+#          pause, then report.  One scan is not enough (mm/kmemleak.c): an
+#          object younger than 5 s (MSECS_MIN_AGE) or whose contents changed
+#          since the previous scan (its checksum) is not reported yet, and
+#          Documentation/dev-tools/kmemleak.rst warns that a pointer in
+#          flight in registers or on a stack makes transient "leaks"
 #
 # Only lac is loaded from a file in the debug kernel (everything else is
 # built in), so an address in module space that no longer resolves (lac was
