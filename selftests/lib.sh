@@ -1138,3 +1138,45 @@ lac_main()
 	done
 	ktap_finished
 }
+
+##############################################################################
+# Slab and per-CPU memory, for leak checks (lac_nlabuse.sh, lac_races.sh)
+
+# lac_slab_shrink: flush the per-CPU slabs and free the empty slabs of every
+# cache, so that the active object counts of /proc/slabinfo are comparable.
+lac_slab_shrink()
+{
+	local f
+
+	for f in /sys/kernel/slab/*/shrink; do
+		echo 1 > "$f"
+	done 2> /dev/null
+}
+
+# lac_slab_snapshot FILE: "CACHE ACTIVE_OBJECTS OBJECT_SIZE" of every cache.
+lac_slab_snapshot()
+{
+	lac_slab_shrink
+	awk 'NR > 2 { print $1, $2, $4 }' /proc/slabinfo > "$1"
+}
+
+# lac_slab_grown BEFORE MIN: the caches that have MIN or more objects more
+# than in the snapshot BEFORE, "CACHE +N (SIZE bytes each)", most first.
+lac_slab_grown()
+{
+	local now
+
+	now=$(mktemp /tmp/lac-slab.XXXXXX)
+	lac_slab_snapshot "$now"
+	awk -v min="$2" '
+		NR == FNR { n[$1] = $2; next }
+		$2 - n[$1] >= min { printf "%s +%d (%d bytes each)\n", $1, $2 - n[$1], $3 }' \
+		"$1" "$now" | sort -t+ -k2 -rn
+	rm -f "$now"
+}
+
+# lac_meminfo KEY: a line of /proc/meminfo, in kB.
+lac_meminfo()
+{
+	awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo
+}
