@@ -326,7 +326,7 @@ out:
 
 /*
  * Rx path, under RCU: mac was last seen behind from.  False when the frame
- * must be dropped: mac is static and lives elsewhere.
+ * must be dropped: mac is static and lives on another host.
  */
 bool lac_fdb_learn(struct lac_dev *lac, const u8 *mac,
 		   const struct lac_remote *from)
@@ -338,8 +338,13 @@ bool lac_fdb_learn(struct lac_dev *lac, const u8 *mac,
 		lac_fdb_touch(&f->updated);
 		return true;
 	}
+	/*
+	 * A static entry pins a MAC to a host, not to a port: the port is
+	 * where we send (by default the group port), and a peer sends from
+	 * its own unicast port, which changes whenever it comes up again.
+	 */
 	if (f && lac_fdb_is_static(f))
-		return false;
+		return ipv6_addr_equal(&f->peer->remote.ip.ip6, &from->ip.ip6);
 
 	if (READ_ONCE(lac->cfg.learning))
 		lac_fdb_update(lac, mac, from);

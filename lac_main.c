@@ -136,15 +136,16 @@ static void lac_rx_frame(struct lac_dev *lac, struct sk_buff *skb,
 		return;
 	}
 
-	/* A static MAC claimed from elsewhere: an impostor, or a stale config. */
-	if (!lac_fdb_learn(lac, eth->h_source, from)) {
-		lac_rx_refuse(lac, skb, LAC_STAT_RX_STATIC_CONFLICT);
-		return;
-	}
-
+	/* Before learning: a malformed frame teaches nothing. */
 	skb_reset_network_header(skb);
 	if (!pskb_inet_may_pull(skb)) {
 		lac_rx_length_error(lac, skb);
+		return;
+	}
+
+	/* A static MAC claimed from elsewhere: an impostor, or a stale config. */
+	if (!lac_fdb_learn(lac, eth_hdr(skb)->h_source, from)) {
+		lac_rx_refuse(lac, skb, LAC_STAT_RX_STATIC_CONFLICT);
 		return;
 	}
 

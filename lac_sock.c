@@ -96,12 +96,22 @@ static int lac_sock_set_int(struct socket *sock, int level, int optname,
 				     KERNEL_SOCKPTR(&val), sizeof(val));
 }
 
+/*
+ * Group datagrams and the unicast copies of the flood list leave through
+ * the socket; known unicast, by the fast path, also with cfg.ttl.
+ */
 static int lac_sock_set_ttl(const struct lac_dev *lac, struct socket *sock)
 {
-	if (lac_is_ipv6(lac))
-		return lac_sock_set_int(sock, SOL_IPV6, IPV6_MULTICAST_HOPS,
-					lac->cfg.ttl);
-	return lac_sock_set_int(sock, SOL_IP, IP_MULTICAST_TTL, lac->cfg.ttl);
+	int err;
+
+	if (lac_is_ipv6(lac)) {
+		err = lac_sock_set_int(sock, SOL_IPV6, IPV6_MULTICAST_HOPS,
+				       lac->cfg.ttl);
+		return err ?: lac_sock_set_int(sock, SOL_IPV6,
+					       IPV6_UNICAST_HOPS, lac->cfg.ttl);
+	}
+	err = lac_sock_set_int(sock, SOL_IP, IP_MULTICAST_TTL, lac->cfg.ttl);
+	return err ?: lac_sock_set_int(sock, SOL_IP, IP_TTL, lac->cfg.ttl);
 }
 
 /* Under RTNL: the TTL may change while the device is up. */

@@ -13,7 +13,8 @@ LAC_SOURCES=/etc/apt/sources.list.d/lac-extra.sources
 PKGS="build-essential bc bison flex libelf-dev libssl-dev dwarves kmod cpio xz-utils
       busybox-static qemu-system-x86 iproute2 iputils-ping iperf3 tcpdump
       ethtool vdeplug libvdeplug2 sparse dpkg-dev libmnl-dev libcap-dev
-      libbsd-dev pkg-config python3 python3-docutils debootstrap"
+      libbsd-dev pkg-config python3 python3-docutils debootstrap nftables
+      man-db groff-base"
 
 log() { echo "install-deps: $*" >&2; }
 
