@@ -338,8 +338,11 @@ def link_cases(argv):
     cases.check(state + "/family-change-local",
                 rt.link(dev, nla(LAC["LOCAL6"], in6("fd00::1")), flags=change), fam)
     for cname, extra, data, pat in link_extra_table(under):
-        if cname.startswith("mtu-over"):
-            continue    # would be the device's own dev: not the point
+        # mtu-over-dev would give the device a dev: not the point.  The
+        # core checks the address length of an existing device before
+        # the driver does, and 6.1 says nothing: not lac's to test.
+        if cname.startswith("mtu-over") or cname == "address-len4":
+            continue
         cases.check("%s/%s" % (state, cname),
                     rt.link(dev, data, flags=change, extra=extra), pat)
     if state == "up":

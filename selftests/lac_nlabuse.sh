@@ -37,7 +37,7 @@ NLABUSE=("$LAC_PYTHON" -S "$LAC_SELFTEST_DIR/lac_nlabuse.py")
 # Churn: at most this many rounds, and seconds (an emulated machine makes
 # about 30 to 100 devices a second).
 : "${NLABUSE_COUNT:=10000}"
-: "${NLABUSE_SECONDS:=40}"
+: "${NLABUSE_SECONDS:=30}"
 
 setup()
 {

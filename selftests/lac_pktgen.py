@@ -31,8 +31,10 @@ Modes (what is sent):
   frames        --count valid frames from --src
   leave         --count leave messages (from socket A: it forgets A)
   macflood      --count valid frames, each from another random unicast MAC
+                (--max-seconds S: at most S seconds)
   random        --count random datagrams of every class (fuzzing); with
-                --duration S, keep sending for S seconds instead
+                --duration S, keep sending for S seconds instead; with
+                --max-seconds S, stop after S seconds if not done
   learnleave    a frame from --src, then a leave, from one socket, --count
                 times (or for --duration S): learning and leaving at once
   frag          --count frames of --size bytes, fragmented by the kernel
@@ -343,7 +345,10 @@ def gen_macflood(run):
         macs.add(pre + run.rnd.randbytes(4))
     hdr = header(run.vni())
     tail = frame(bytes(6))[12:]
-    for mac in macs:
+    end = deadline(run.args)
+    for i, mac in enumerate(macs):
+        if end and i % 64 == 0 and time.monotonic() >= end:
+            break
         run.send(hdr + OTHER_DST + mac + tail, "rx_packets")
 
 
@@ -417,15 +422,21 @@ class RandomMix:
         return hdr + OTHER_DST + src + b"\x88\xb5", "rx_packets", None, src
 
 
+def deadline(args):
+    """When to stop: --duration (keep sending), or --max-seconds (a cap on
+    --count; what was sent is reported as usual)."""
+    limit = args.duration or args.max_seconds
+    return time.monotonic() + limit if limit else None
+
+
 def gen_random(run):
     mix = RandomMix(run)
-    deadline = time.monotonic() + run.args.duration if run.args.duration else None
+    end = deadline(run.args)
     i = 0
     while True:
-        if deadline:
-            if i % 64 == 0 and time.monotonic() >= deadline:
-                break
-        elif i >= run.args.count:
+        if end and i % 64 == 0 and time.monotonic() >= end:
+            break
+        if not run.args.duration and i >= run.args.count:
             break
         i += 1
         pl, cls, sock, learn = mix.next()
@@ -547,7 +558,10 @@ def main():
     p.add_argument("--own", help="the receiving device's MAC")
     p.add_argument("--mac", help="a MAC with a static entry elsewhere")
     p.add_argument("--count", type=int, default=1)
-    p.add_argument("--duration", type=float, default=0)
+    p.add_argument("--duration", type=float, default=0,
+                   help="random, learnleave: send for this long, not --count")
+    p.add_argument("--max-seconds", type=float, default=0,
+                   help="random, macflood: stop early after this long")
     p.add_argument("--size", type=int, default=0)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--pace", type=int, default=32)
