@@ -11,6 +11,8 @@
 #                        rst2html, any warning fails; HTML in build/docs/
 #   make modules-all     the module for every kernel the VM tests use
 #   make module-newest   the module for the newest Debian kernel (trixie-backports)
+#   make bench           lac against veth, vxlan and vxvde, and the FDB at 1M
+#                        entries, in a VM (BENCH_ARGS=-q: the quick run)
 #   make check-newest    build + selftests in a VM on the newest kernel
 #                        (LAC_NEWEST=1 adds the newest kernel to modules-all
 #                        and check)
@@ -43,7 +45,7 @@ LINT_SRCS := lac_main.c lac_fdb.c lac_netlink.c lac_sock.c lac.h lac_compat.h \
 	     include/uapi/linux/if_lac.h
 CHECKPATCH = $(LAC_CACHE)/linux-source-6.12/scripts/checkpatch.pl
 
-.PHONY: all module modules-all module-newest module-chroot ip deps demo \
+.PHONY: all module modules-all module-newest module-chroot ip deps demo bench \
 	check check-newest check-debug lint checkpatch sparse selftests \
 	docs install uninstall clean
 
@@ -129,6 +131,10 @@ check: deps
 	@$(MAKE) -s --no-print-directory lint
 	@$(MAKE) -s --no-print-directory modules-all ip
 	@scripts/check.sh $(TEST_KERNELS) $(if $(filter 1,$(LAC_NEWEST)),newest)
+
+# Documentation/networking/lac-bench.rst: a table, not a test.
+bench: modules-all ip
+	@bench/lac-bench.sh $(BENCH_ARGS)
 
 check-newest: deps
 	@$(MAKE) -s --no-print-directory module-newest ip
