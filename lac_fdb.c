@@ -49,7 +49,8 @@ static bool lac_fdb_expired(const struct lac_dev *lac, const struct lac_fdb *f)
 	u32 ageing = READ_ONCE(lac->cfg.ageing);
 
 	return !lac_fdb_is_static(f) && ageing &&
-	       time_after(jiffies, READ_ONCE(f->updated) + ageing * HZ);
+	       time_after(jiffies, READ_ONCE(f->updated) +
+				  (unsigned long)ageing * HZ);
 }
 
 /* At most one store per jiffy, so busy entries do not bounce cache lines. */
@@ -580,7 +581,8 @@ static bool lac_fdb_match_expired(const struct lac_dev *lac,
 
 static unsigned long lac_fdb_ageing_interval(const struct lac_dev *lac)
 {
-	unsigned long half = READ_ONCE(lac->cfg.ageing) * HZ / 2;
+	/* Not in u32: 2^32 - 1 seconds of jiffies would wrap. */
+	unsigned long half = (unsigned long)READ_ONCE(lac->cfg.ageing) * HZ / 2;
 
 	return clamp_t(unsigned long, half, HZ / 2, LAC_AGEING_SCAN_MAX);
 }

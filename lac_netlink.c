@@ -17,7 +17,12 @@
 #include "lac.h"
 #include "lac_compat.h"
 
+/*
+ * A new kind: every attribute is validated strictly (exact length, no
+ * stray NLA_F_NESTED), not with the liberal rules kept for old users.
+ */
 static const struct nla_policy lac_policy[IFLA_LAC_MAX + 1] = {
+	[IFLA_LAC_UNSPEC]	= { .strict_start_type = IFLA_LAC_UNSPEC + 1 },
 	[IFLA_LAC_GROUP]	= NLA_POLICY_EXACT_LEN(sizeof(struct in_addr)),
 	[IFLA_LAC_GROUP6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
 	[IFLA_LAC_VNI]		= { .type = NLA_U32 },
@@ -498,6 +503,12 @@ static int lac_fdb_nl_check(struct nlattr *tb[], u16 vid,
 			return -EOPNOTSUPP;
 		}
 	}
+	/* locked, and whatever comes next, mean nothing here. */
+	if (tb[NDA_FLAGS_EXT] && nla_get_u32(tb[NDA_FLAGS_EXT])) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[NDA_FLAGS_EXT],
+				    "Extended flags not supported by lac");
+		return -EOPNOTSUPP;
+	}
 	return 0;
 }
 
@@ -651,6 +662,11 @@ int lac_ndo_fdb_get(struct sk_buff *skb, struct nlattr *tb[],
 	struct lac_dev *lac = netdev_priv(dev);
 	struct lac_fdb *f;
 	int err;
+
+	if (vid) {
+		NL_SET_ERR_MSG(extack, "lac devices have no VLANs");
+		return -EINVAL;
+	}
 
 	rcu_read_lock();
 	f = lac_fdb_find(lac, addr);

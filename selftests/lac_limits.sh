@@ -144,10 +144,21 @@ test_maxaddress()
 	log_test "maxaddress 2: two MACs learned, the third counted in rx_learn_limit"
 }
 
+# ul_port_state N STATE: bridge port pN of the underlay disabled (0) or
+# forwarding (3); the hosts keep their carrier, and send no leave.
+ul_port_state()
+{
+	bridge -n "$UL" link set dev "p$1" state "$2"
+}
+
 test_maxaddress_flush()
 {
 	lac_fdb_has "$H1" lac0 "$M4"
 	check_fail $? "H4's MAC is learned before the flush"
+	# H2 and H3 must not take the room back first (ARP probes of their
+	# neighbour entries of H1 would): their underlay ports stop meanwhile.
+	ul_port_state 2 0 && ul_port_state 3 0
+	check_err $? "cannot disable the underlay ports of H2 and H3"
 	ip -n "$H1" link set lac0 type lac flush
 	check_err $? "ip link set lac0 type lac flush failed"
 	[ "$(fdb_learned_count "$H1" lac0)" -eq 0 ]
@@ -156,6 +167,8 @@ test_maxaddress_flush()
 	check_err $? "H1 cannot ping H4"
 	lac_fdb_check "$H1" lac0 "$M4" 10.0.0.4 "$LP4"
 	check_err $? "H4's MAC was not learned after the flush made room"
+	ul_port_state 2 3 && ul_port_state 3 3
+	check_err $? "cannot enable the underlay ports of H2 and H3 again"
 	log_test "maxaddress: a flush makes room for new MACs"
 }
 
