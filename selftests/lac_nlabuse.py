@@ -392,6 +392,13 @@ def fdb_cases(argv):
         ("link-netnsid", lambda: add(dst + nla(N["LINK_NETNSID"], u32(0))), "support"),
         ("flags-ext-locked", lambda: add(dst + nla(N["FLAGS_EXT"], u32(NTF_EXT_LOCKED))),
          "support|locked"),
+        # NDA_* come unvalidated (rtnl_fdb_add() parses them with no
+        # policy): a short NDA_FLAGS_EXT must not be read as a u32 (here
+        # its padding would make it 0 and the request pass).
+        ("flags-ext-len2", lambda: add(dst + nla(N["FLAGS_EXT"], b"\0\0")),
+         "length|support|flags"),
+        ("flags-ext-len8", lambda: add(dst + nla(N["FLAGS_EXT"], u32(0) + u32(NTF_EXT_LOCKED))),
+         "length|support|flags"),
         ("state-none", lambda: add(dst, state=0), "state"),
         ("state-stale", lambda: add(dst, state=NUD_STALE), "state"),
         ("mac-mcast", lambda: add(dst, lladdr=mac("01:00:5e:00:00:01")), "multicast"),
