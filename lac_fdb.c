@@ -116,9 +116,35 @@ static struct lac_peer *lac_peer_find(struct lac_dev *lac,
 	return NULL;
 }
 
-/* Under fdb_lock: a reference to the peer for remote, made if need be. */
+static struct lac_peer *lac_peer_alloc(gfp_t gfp)
+{
+	struct lac_peer *p;
+
+	p = kmalloc(sizeof(*p), gfp);
+	if (!p)
+		return NULL;
+	if (dst_cache_init(&p->dst_cache, gfp)) {
+		kfree(p);
+		return NULL;
+	}
+	return p;
+}
+
+static void lac_peer_free(struct lac_peer *p)
+{
+	dst_cache_destroy(&p->dst_cache);
+	kfree(p);
+}
+
+/*
+ * Under fdb_lock: a reference to the peer for remote, made if need be.
+ * A new peer is taken from *spare when the caller could allocate one
+ * before the lock (the per-CPU dst_cache is the allocation that fails
+ * first in atomic context), else allocated here.
+ */
 static struct lac_peer *lac_peer_get(struct lac_dev *lac,
-				     const struct lac_remote *remote)
+				     const struct lac_remote *remote,
+				     struct lac_peer **spare)
 {
 	u32 hash = lac_peer_hash(remote);
 	struct lac_peer *p;
@@ -129,13 +155,13 @@ static struct lac_peer *lac_peer_get(struct lac_dev *lac,
 		return p;
 	}
 
-	p = kmalloc(sizeof(*p), GFP_ATOMIC);
+	p = *spare;
+	if (p)
+		*spare = NULL;
+	else
+		p = lac_peer_alloc(GFP_ATOMIC);
 	if (!p)
 		return NULL;
-	if (dst_cache_init(&p->dst_cache, GFP_ATOMIC)) {
-		kfree(p);
-		return NULL;
-	}
 	p->remote = *remote;
 	p->refs = 1;
 	hash_add(lac->peers, &p->hnode, hash);
@@ -144,10 +170,7 @@ static struct lac_peer *lac_peer_get(struct lac_dev *lac,
 
 static void lac_peer_free_rcu(struct rcu_head *head)
 {
-	struct lac_peer *p = container_of(head, struct lac_peer, rcu);
-
-	dst_cache_destroy(&p->dst_cache);
-	kfree(p);
+	lac_peer_free(container_of(head, struct lac_peer, rcu));
 }
 
 /* Under fdb_lock, or with no reader left. */
@@ -244,26 +267,19 @@ struct lac_peer *lac_fdb_lookup_peer(struct lac_dev *lac, const u8 *mac)
 	return f->peer;
 }
 
-/* Under fdb_lock. */
-static struct lac_fdb *lac_fdb_alloc(struct lac_dev *lac, const u8 *mac,
-				     const struct lac_remote *remote, u8 state)
+/* Under fdb_lock: make f, not yet in the table, the entry mac -> remote. */
+static int lac_fdb_setup(struct lac_dev *lac, struct lac_fdb *f,
+			 const u8 *mac, const struct lac_remote *remote,
+			 u8 state, struct lac_peer **spare)
 {
-	struct lac_fdb *f;
-
-	f = kmem_cache_alloc(lac_fdb_cache, GFP_ATOMIC);
-	if (!f)
-		return NULL;
-
-	f->peer = lac_peer_get(lac, remote);
-	if (!f->peer) {
-		kmem_cache_free(lac_fdb_cache, f);
-		return NULL;
-	}
+	f->peer = lac_peer_get(lac, remote, spare);
+	if (!f->peer)
+		return -ENOMEM;
 	ether_addr_copy(f->mac, mac);
 	f->state = state;
 	f->updated = jiffies;
 	f->used = f->updated;
-	return f;
+	return 0;
 }
 
 /* Under fdb_lock: put f in the table, in place of old if there is one. */
@@ -293,6 +309,7 @@ static int lac_fdb_install(struct lac_dev *lac, struct lac_fdb *old,
 static void lac_fdb_update(struct lac_dev *lac, const u8 *mac,
 			   const struct lac_remote *from)
 {
+	struct lac_peer *spare = NULL;
 	struct lac_fdb *f, *old;
 	int err;
 
@@ -309,9 +326,13 @@ static void lac_fdb_update(struct lac_dev *lac, const u8 *mac,
 		goto out;
 	}
 
-	f = lac_fdb_alloc(lac, mac, from, NUD_REACHABLE);
+	f = kmem_cache_alloc(lac_fdb_cache, GFP_ATOMIC);
 	if (!f)
 		goto out;
+	if (lac_fdb_setup(lac, f, mac, from, NUD_REACHABLE, &spare)) {
+		kmem_cache_free(lac_fdb_cache, f);
+		goto out;
+	}
 
 	err = lac_fdb_install(lac, old, f);
 	if (err) {
@@ -357,35 +378,47 @@ int lac_fdb_set(struct lac_dev *lac, const u8 *mac,
 		const struct lac_remote *remote, u8 state, u16 nlflags,
 		struct netlink_ext_ack *extack)
 {
+	struct lac_peer *spare;
 	struct lac_fdb *f, *old;
-	int err;
+	int err = -ENOMEM;
+
+	/* Process context: allocate where reclaim may run, not under the lock. */
+	f = kmem_cache_alloc(lac_fdb_cache, GFP_KERNEL);
+	spare = lac_peer_alloc(GFP_KERNEL);
+	if (!f || !spare)
+		goto free;
 
 	spin_lock_bh(&lac->fdb_lock);
 	old = rhashtable_lookup_fast(&lac->fdb, mac, lac_fdb_params);
 	if (old && (nlflags & NLM_F_EXCL)) {
 		NL_SET_ERR_MSG(extack, "The MAC has an entry: use replace");
 		err = -EEXIST;
-		goto out;
+		goto unlock;
 	}
 	if (!old && !(nlflags & NLM_F_CREATE)) {
 		NL_SET_ERR_MSG(extack, "The MAC has no entry");
 		err = -ENOENT;
-		goto out;
+		goto unlock;
 	}
 
-	err = -ENOMEM;
-	f = lac_fdb_alloc(lac, mac, remote, state);
-	if (!f)
-		goto out;
-
+	err = lac_fdb_setup(lac, f, mac, remote, state, &spare);
+	if (err)
+		goto unlock;
 	err = lac_fdb_install(lac, old, f);
 	if (err) {
 		lac_fdb_free(f);
-		goto out;
+	} else {
+		lac_fdb_notify(lac, f->mac, &f->peer->remote, f->state,
+			       RTM_NEWNEIGH);
 	}
-	lac_fdb_notify(lac, f->mac, &f->peer->remote, f->state, RTM_NEWNEIGH);
-out:
+	f = NULL;
+unlock:
 	spin_unlock_bh(&lac->fdb_lock);
+free:
+	if (spare)
+		lac_peer_free(spare);
+	if (f)
+		kmem_cache_free(lac_fdb_cache, f);
 	return err;
 }
 

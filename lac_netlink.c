@@ -503,8 +503,15 @@ static int lac_fdb_nl_check(struct nlattr *tb[], u16 vid,
 			return -EOPNOTSUPP;
 		}
 	}
+	if (!tb[NDA_FLAGS_EXT])
+		return 0;
+	if (nla_len(tb[NDA_FLAGS_EXT]) != sizeof(u32)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[NDA_FLAGS_EXT],
+				    "Extended flags have a wrong length");
+		return -EINVAL;
+	}
 	/* locked, and whatever comes next, mean nothing here. */
-	if (tb[NDA_FLAGS_EXT] && nla_get_u32(tb[NDA_FLAGS_EXT])) {
+	if (nla_get_u32(tb[NDA_FLAGS_EXT])) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[NDA_FLAGS_EXT],
 				    "Extended flags not supported by lac");
 		return -EOPNOTSUPP;
