@@ -2,15 +2,17 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck disable=SC2016,SC2317 # awk programs; functions run by lac_main
 #
-# lac basics on a three-host underlay:
+# lac basics on a three-host underlay, IPv4 (LAC_FAM=4, the default) or
+# IPv6 (LAC_FAM=6, lac_basic6.sh; dual-stack hosts, fd00::i/64 on eth0):
 #
-#   H1: lac0 192.0.2.1/24 (defaults)
-#   H2: lac0 192.0.2.2/24 (ttl 3)
-#   H3: lac0 192.0.2.3/24 (vni 2)
+#             IPv4 underlay        IPv6 underlay
+#   H1: lac0  192.0.2.1/24         group ff05:56de::1
+#   H2: lac0  192.0.2.2/24 ttl 3   local fd00::2 ttl 3 (default group)
+#   H3: lac0  192.0.2.3/24 vni 2   local fd00::3 vni 2
 #
-# ping over lac, learning of IP and port, the wire format, unicast to the
-# learned endpoint, the source port of every datagram, ttl, vni isolation.
-# The datagrams are captured on H1's eth0.
+# ping over lac, learning of address and port, the wire format, unicast to
+# the learned endpoint, the source port of every datagram, ttl (hop limit),
+# vni isolation.  The datagrams are captured on H1's eth0.
 
 ALL_TESTS="
 	test_ping
@@ -23,39 +25,42 @@ ALL_TESTS="
 REQUIRED_CMDS="tcpdump"
 
 set -u
+# tcpdump, vde_plug and python may take more than lib.sh's 10 s to start on
+# a loaded emulated machine; the waits end as soon as they are up.
+: "${LAC_WAIT:=30}"
 source "$(dirname "$(readlink -f "$0")")/lib.sh"
 
-HDR_VNI1=0800000000000100
+HDR_VNI1=0800000000000100	# V1 and V2 in the lac_fam_want conditions
 HDR_VNI2=0800000000000200
 
 setup()
 {
-	lac_underlay_create 3 || return 1
-	lac_setup "$H1" lac0 192.0.2.1/24 || return 1
-	lac_setup "$H2" lac0 192.0.2.2/24 ttl 3 || return 1
-	lac_setup "$H3" lac0 192.0.2.3/24 vni 2 || return 1
-	M1=$(dev_mac "$H1" lac0) && M2=$(dev_mac "$H2" lac0) &&
-		M3=$(dev_mac "$H3" lac0) || return 1
-	LP1=$(lac_localport "$H1" lac0) && LP2=$(lac_localport "$H2" lac0) &&
-		LP3=$(lac_localport "$H3" lac0) || return 1
-	log_info "H1 lac0 $M1 10.0.0.1:$LP1, H2 lac0 $M2 10.0.0.2:$LP2, H3 lac0 $M3 10.0.0.3:$LP3"
-	[ "$LP1" -gt 0 ] && [ "$LP2" -gt 0 ] && [ "$LP3" -gt 0 ]
+	# All that depends on the family: the underlay, the group and the
+	# options of the three devices.
+	lac_fam_underlay 3 || return 1
+	if [ "$LAC_FAM" = 6 ]; then
+		OPT1=(group "$FAM_GROUP") OPT2=(local "$A2" ttl 3) OPT3=(local "$A3" vni 2)
+	else
+		OPT1=() OPT2=(ttl 3) OPT3=(vni 2)
+	fi
+	lac_fam_lac 1 "${OPT1[@]}" && lac_fam_lac 2 "${OPT2[@]}" &&
+		lac_fam_lac 3 "${OPT3[@]}"
 }
 
-# count NAME AWK-CONDITION
-count()
+# counters NS: the tx and rx packet counters of lac0 in NS, a line each.
+counters()
 {
-	lac_capture_count "$@"
+	local d=/sys/class/net/lac0/statistics
+
+	ip netns exec "$1" cat "$d/tx_packets" "$d/rx_packets"
 }
 
 test_ping()
 {
-	local tx1 rx1 tx2 rx2
+	local b1 b2 a1 a2
 
-	tx1=$(dev_stat "$H1" lac0 tx_packets)
-	rx1=$(dev_stat "$H1" lac0 rx_packets)
-	tx2=$(dev_stat "$H2" lac0 tx_packets)
-	rx2=$(dev_stat "$H2" lac0 rx_packets)
+	mapfile -t b1 < <(counters "$H1")
+	mapfile -t b2 < <(counters "$H2")
 
 	lac_capture_start first "$H1" eth0
 	check_err $? "cannot capture on H1 eth0"
@@ -65,128 +70,115 @@ test_ping()
 	check_err $? "H2 cannot ping H1 over lac"
 	lac_capture_stop first
 
-	[ "$(dev_stat "$H1" lac0 tx_packets)" -gt "$tx1" ] &&
-		[ "$(dev_stat "$H1" lac0 rx_packets)" -gt "$rx1" ] &&
-		[ "$(dev_stat "$H2" lac0 tx_packets)" -gt "$tx2" ] &&
-		[ "$(dev_stat "$H2" lac0 rx_packets)" -gt "$rx2" ]
-	check_err $? "the tx/rx packet counters of lac0 did not grow"
-	log_test "ping between two hosts over lac"
+	mapfile -t a1 < <(counters "$H1")
+	mapfile -t a2 < <(counters "$H2")
+	[ "${a1[0]:-0}" -gt "${b1[0]:-0}" ] && [ "${a1[1]:-0}" -gt "${b1[1]:-0}" ] &&
+		[ "${a2[0]:-0}" -gt "${b2[0]:-0}" ] && [ "${a2[1]:-0}" -gt "${b2[1]:-0}" ]
+	check_err $? "the tx/rx packet counters of lac0 did not all grow: H1 ${b1[*]} -> ${a1[*]}, H2 ${b2[*]} -> ${a2[*]}"
+	[ "$RET" -eq 0 ] || lac_dump "$H1" "$H2"
+	log_test "ping between two hosts over lac ($FAM_UL)"
 }
 
 test_fdb()
 {
 	local got
 
-	lac_fdb_check "$H1" lac0 "$M2" 10.0.0.2 "$LP2"
-	check_err $? "H1 did not learn H2's lac0 at 10.0.0.2:$LP2"
-	lac_fdb_check "$H2" lac0 "$M1" 10.0.0.1 "$LP1"
-	check_err $? "H2 did not learn H1's lac0 at 10.0.0.1:$LP1"
+	lac_fdb_check "$H1" lac0 "$M2" "$A2" "$LP2"
+	check_err $? "H1 did not learn H2's lac0 at $EP2"
+	lac_fdb_check "$H2" lac0 "$M1" "$A1" "$LP1"
+	check_err $? "H2 did not learn H1's lac0 at $EP1"
+	bridge -n "$H1" fdb show dev lac0 | grep -q "^$M2 dst $A2 port $LP2 "
+	check_err $? "bridge fdb show does not print '$M2 dst $A2 port $LP2'"
 	got=$(lac_fdb_get_json "$H1" lac0 "$M2")
-	[ "$got" = "10.0.0.2 $LP2" ]
-	check_err $? "bridge -j fdb show: the entry of $M2 has dst/port '$got', want '10.0.0.2 $LP2'"
+	[ "$got" = "$A2 $LP2" ]
+	check_err $? "bridge -j fdb show: the entry of $M2 has dst/port '$got', want '$A2 $LP2'"
 	lac_fdb_has "$H1" lac0 "$M1"
 	check_fail $? "H1 learned its own MAC (own echo not dropped)"
 	lac_fdb_has "$H2" lac0 "$M2"
 	check_fail $? "H2 learned its own MAC (own echo not dropped)"
-	log_test "fdb holds the peer's IP and localport"
+	[ "$RET" -eq 0 ] || lac_fdb_dump "$H1" lac0
+	log_test "fdb holds the peer's address and localport ($FAM_UL)"
 }
 
 test_wire()
 {
-	local n
-
-	n=$(count first '$1 == "10.0.0.1"')
-	[ "$n" -gt 0 ]
-	check_err $? "no datagram from H1 captured"
-	n=$(count first '$1 == "10.0.0.1" && $2 != '"$LP1")
-	[ "$n" -eq 0 ]
-	check_err $? "$n datagrams from H1 not sent from its localport $LP1"
-	n=$(count first '$1 == "10.0.0.2" && $2 != '"$LP2")
-	[ "$n" -eq 0 ]
-	check_err $? "$n datagrams from H2 not sent from its localport $LP2"
-	n=$(count first '$1 == "10.0.0.1" && $3 == "239.0.0.1" && $4 == 14789 && $8 == "arp" && $10 == "ff:ff:ff:ff:ff:ff"')
-	[ "$n" -gt 0 ]
-	check_err $? "H1's broadcast ARP request did not go to 239.0.0.1:14789"
-	n=$(count first '$1 == "10.0.0.1" && $3 == "239.0.0.1" && $5 != 1')
-	[ "$n" -eq 0 ]
-	check_err $? "$n datagrams from H1 to the group without ttl 1"
-	n=$(count first '$1 == "10.0.0.1" && $3 == "10.0.0.2" && $4 == '"$LP2")
-	[ "$n" -gt 0 ]
-	check_err $? "no unicast datagram from H1 to 10.0.0.2:$LP2"
-	n=$(count first '($1 == "10.0.0.1" || $1 == "10.0.0.2") && $6 != "'"$HDR_VNI1"'"')
-	[ "$n" -eq 0 ]
-	check_err $? "$n datagrams without the header $HDR_VNI1"
-	n=$(count first '$1 == "10.0.0.1" && $8 == "echo-request" && $9 != "'"$M1"'"')
-	[ "$n" -eq 0 ]
-	check_err $? "$n echo requests from H1 whose inner source is not $M1"
+	lac_fam_want first \
+		'$1 == A1' -gt 0 "datagrams from H1 ($A1)" \
+		'$1 == A1 && $2 != LP1' -eq 0 "datagrams from H1 not from its localport $LP1" \
+		'$1 == A2 && $2 != LP2' -eq 0 "datagrams from H2 not from its localport $LP2" \
+		'$1 == A1 && $3 == G && $4 == GPORT && $8 == "arp" && $10 == "ff:ff:ff:ff:ff:ff"' \
+			-gt 0 "broadcast ARP requests from H1 to $FAM_GP" \
+		'$1 == A1 && $5 != 1' -eq 0 "datagrams from H1 (to the group or not) without $FAM_TTL 1" \
+		'$1 == A1 && $3 == A2 && $4 == LP2 && $8 ~ /^echo/' -gt 0 "unicast echoes from H1 to $EP2" \
+		'$6 != V1' -eq 0 "datagrams without the header $HDR_VNI1" \
+		'$1 == A1 && $8 == "echo-request" && $9 != "'"$M1"'"' \
+			-eq 0 "echo requests from H1 whose inner source is not $M1" \
+		'($1 ~ /:/) != (FAM == 6)' -eq 0 "datagrams of the other family from IPv$LAC_FAM LACs"
 	[ "$RET" -eq 0 ] || lac_capture_show first
-	log_test "wire format, source port and group of the datagrams"
+	log_test "wire format, source port, $FAM_TTL and group of the datagrams ($FAM_UL)"
 }
 
 test_unicast()
 {
-	local n
-
 	lac_capture_start burst "$H1" eth0
 	check_err $? "cannot capture on H1 eth0"
 	ip netns exec "$H1" ping -q -n -c 10 -i 0.2 -W 1 192.0.2.2 > /dev/null
 	check_err $? "H1 cannot ping H2"
 	lac_capture_stop burst
 
-	n=$(count burst '$1 == "10.0.0.1" && $2 == '"$LP1"' && $3 == "10.0.0.2" && $4 == '"$LP2"' && $8 == "echo-request"')
-	[ "$n" -ge 10 ]
-	check_err $? "$n echo requests from 10.0.0.1:$LP1 to 10.0.0.2:$LP2, want 10"
-	n=$(count burst '$1 == "10.0.0.2" && $2 == '"$LP2"' && $3 == "10.0.0.1" && $4 == '"$LP1"' && $8 == "echo-reply"')
-	[ "$n" -ge 9 ]
-	check_err $? "$n echo replies from 10.0.0.2:$LP2 to 10.0.0.1:$LP1, want 10"
-	n=$(count burst '$3 == "239.0.0.1" && $8 ~ /^echo/')
-	[ "$n" -eq 0 ]
-	check_err $? "$n echo requests or replies went to the group after learning"
-	n=$(count burst '$3 == "239.0.0.1"')
-	[ "$n" -le 2 ]
-	check_err $? "$n datagrams went to the group during the burst"
+	lac_fam_want burst \
+		'$1 == A1 && $2 == LP1 && $3 == A2 && $4 == LP2 && $8 == "echo-request"' \
+			-ge 10 "echo requests from $EP1 to $EP2" \
+		'$1 == A2 && $2 == LP2 && $3 == A1 && $4 == LP1 && $8 == "echo-reply"' \
+			-ge 9 "echo replies from $EP2 to $EP1" \
+		'$3 == G && $8 ~ /^echo/' -eq 0 "echo requests or replies to the group after learning" \
+		'$3 == G' -le 2 "datagrams to the group during the burst"
 	[ "$RET" -eq 0 ] || lac_capture_show burst
-	log_test "known unicast goes to the learned IP:port, not the group"
+	log_test "known unicast goes to the learned address and port, not the group ($FAM_UL)"
 }
 
 test_ttl()
 {
-	local n
-
 	lac_capture_start ttl "$H1" eth0
 	check_err $? "cannot capture on H1 eth0"
-	# An unanswered ARP request: a broadcast from H2 (ttl 3) to the group.
-	ip netns exec "$H2" ping -q -n -c 1 -W 1 192.0.2.99 > /dev/null
+	# From H2 (ttl 3), at the same time: an unanswered ARP request, a
+	# broadcast to the group, and unicast echoes.
+	ip netns exec "$H2" ping -q -n -c 1 -W 1 192.0.2.99 > /dev/null &
+	ip netns exec "$H2" ping -q -n -c 2 -i 0.2 -W 1 192.0.2.1 > /dev/null
+	check_err $? "H2 cannot ping H1"
+	wait $!
 	lac_capture_stop ttl
 
-	n=$(count ttl '$1 == "10.0.0.2" && $2 == '"$LP2"' && $3 == "239.0.0.1" && $4 == 14789 && $8 == "arp"')
-	[ "$n" -gt 0 ]
-	check_err $? "no ARP request from 10.0.0.2:$LP2 to the group"
-	n=$(count ttl '$1 == "10.0.0.2" && $5 != 3')
-	[ "$n" -eq 0 ]
-	check_err $? "$n datagrams from H2 (ttl 3) with another ttl"
+	lac_fam_want ttl \
+		'$1 == A2 && $2 == LP2 && $3 == G && $4 == GPORT && $8 == "arp"' \
+			-gt 0 "ARP requests from $EP2 to the group" \
+		'$1 == A2 && $2 == LP2 && $3 == A1 && $4 == LP1 && $8 == "echo-request"' \
+			-gt 0 "unicast echo requests from $EP2 to $EP1" \
+		'$1 == A2 && $5 != 3' -eq 0 "datagrams from H2 (ttl 3) with another $FAM_TTL"
 	[ "$RET" -eq 0 ] || lac_capture_show ttl
-	log_test "ttl setting applies to the group datagrams"
+	log_test "ttl 3: the $FAM_TTL of group and unicast datagrams ($FAM_UL)"
 }
 
 test_vni_isolation()
 {
-	local n
+	local n pid
 
 	lac_capture_start vni "$H1" eth0
 	check_err $? "cannot capture on H1 eth0"
-	lac_no_ping "$H3" 192.0.2.1
-	check_err $? "H3 (vni 2) reached H1 (vni 1)"
+	# Both ways at the same time.
+	lac_no_ping "$H3" 192.0.2.1 &
+	pid=$!
 	lac_no_ping "$H1" 192.0.2.3
 	check_err $? "H1 (vni 1) reached H3 (vni 2)"
+	wait "$pid"
+	check_err $? "H3 (vni 2) reached H1 (vni 1)"
 	lac_capture_stop vni
 
-	n=$(count vni '$1 == "10.0.0.3" && $2 == '"$LP3"' && $3 == "239.0.0.1" && $6 == "'"$HDR_VNI2"'" && $8 == "arp"')
-	[ "$n" -gt 0 ]
-	check_err $? "no ARP request with vni 2 ($HDR_VNI2) from 10.0.0.3:$LP3 to the group"
-	n=$(count vni '$1 == "10.0.0.1" && $3 == "239.0.0.1" && $8 == "arp"')
-	[ "$n" -gt 0 ]
-	check_err $? "no ARP request with vni 1 from H1 to the group"
+	lac_fam_want vni \
+		'$1 == A3 && $2 == LP3 && $3 == G && $6 == V2 && $8 == "arp"' \
+			-gt 0 "ARP requests with vni 2 ($HDR_VNI2) from $EP3 to the group" \
+		'$1 == A1 && $3 == G && $6 == V1 && $8 == "arp"' \
+			-gt 0 "ARP requests with vni 1 from H1 to the group"
 	lac_fdb_has "$H1" lac0 "$M2"
 	check_err $? "H1's fdb cannot be read (or lost H2)"
 	lac_fdb_has "$H1" lac0 "$M3"
@@ -199,7 +191,7 @@ test_vni_isolation()
 	[ "$n" -eq 0 ]
 	check_err $? "H3's lac0 (vni 2) received $n packets of vni 1"
 	[ "$RET" -eq 0 ] || lac_capture_show vni
-	log_test "a vni mismatch isolates"
+	log_test "a vni mismatch isolates ($FAM_UL)"
 }
 
 lac_main "$@"

@@ -1180,3 +1180,98 @@ lac_meminfo()
 {
 	awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo
 }
+
+##############################################################################
+# Tests written once for both underlay families (lac_basic.sh and
+# lac_learning.sh; lac_basic6.sh and lac_learning6.sh run them with LAC_FAM=6)
+
+# lac_fam_underlay N: lac_underlay_create N for the family LAC_FAM (4, the
+# default, or 6: dual-stack hosts, for LACs on IPv6), and set FAM_UL ("IPv4
+# underlay" or "IPv6 underlay", for the test names), FAM_TTL ("ttl" or "hop
+# limit"), FAM_GROUP (the family's default group), FAM_GP (its ADDR:PORT)
+# and A1 .. AN (the underlay addresses of H1 .. HN).
+# shellcheck disable=SC2034 # used by the tests
+lac_fam_underlay()
+{
+	local n=$1 i
+
+	case ${LAC_FAM:=4} in
+	4)	FAM_GROUP=$LAC_GROUP FAM_TTL=ttl ;;
+	6)	FAM_GROUP=$LAC_GROUP6 FAM_TTL="hop limit"
+		lac_ipv6_available || { ktap_print_msg "IPv6 is not available"; return 1; } ;;
+	*)	ktap_print_msg "LAC_FAM is '$LAC_FAM', want 4 or 6"; return 1 ;;
+	esac
+	FAM_UL="IPv$LAC_FAM underlay"
+	FAM_GP=$(lac_addr_port "$FAM_GROUP" "$LAC_GROUP_PORT")
+	for ((i = 1; i <= n; i++)); do
+		printf -v "A$i" %s "$(lac_host_ip "$LAC_FAM" "$i")"
+	done
+	lac_underlay_create "$n" "${LAC_FAM#4}"
+}
+
+# lac_fam_lac I [lac options...]: lac0 192.0.2.I/24, up, on host I; sets MI
+# and LPI (its MAC and localport) and EPI (its ADDR:PORT on the underlay).
+# One ip for the three commands, one for the MAC and port: each ip takes a
+# while in an emulated machine.
+lac_fam_lac()
+{
+	local i=$1 ns=H$1 a=A$1 out ep; shift
+
+	ns=${!ns}
+	if ! out=$(printf '%s\n' "link add lac0 type lac $*" \
+			"addr add 192.0.2.$i/24 dev lac0" "link set lac0 up" |
+		   ip -n "$ns" -batch - 2>&1); then
+		ktap_print_msg "H$i: ip link add lac0 type lac $*, address, up: $out"
+		return 1
+	fi
+	lac_link_load "$ns" lac0 || return 1
+	ep=$(lac_addr_port "${!a}" "${LAC_LINK[info.local_port]:-0}")
+	printf -v "M$i" %s "${LAC_LINK[address]:-}"
+	printf -v "LP$i" %s "${LAC_LINK[info.local_port]:-0}"
+	printf -v "EP$i" %s "$ep"
+	log_info "H$i lac0 ${LAC_LINK[address]:-} $ep${*:+ ($*)}"
+	[ "${LAC_LINK[info.local_port]:-0}" -gt 0 ]
+}
+
+# lac_fam_want CAPTURE {AWK-CONDITION OP N WHAT}...: count, in one pass over
+# a stopped capture (lac_capture_records), the datagrams that match each
+# condition; fail the running test for each count that does not pass
+# [ COUNT OP N ], saying e.g. "COUNT WHAT, want at least N".  The conditions
+# may use the awk variables A1 .. A3, LP1 .. LP3 (see lac_fam_underlay and
+# lac_fam_lac), G and GPORT (the family's group and the group port), V1 and
+# V2 (the VXVDE headers of vni 1 and 2) and FAM (4 or 6).
+lac_fam_want()
+{
+	local name=$1 prog='' i n op want; shift
+	local -a arg=("$@") cnt
+
+	for ((i = 0; i < ${#arg[@]}; i += 4)); do
+		prog+="if (${arg[i]}) n[$i]++"$'\n'
+	done
+	read -r -a cnt < <(lac_capture_records "$name" |
+		awk -v A1="${A1:-}" -v A2="${A2:-}" -v A3="${A3:-}" \
+		    -v LP1="${LP1:-}" -v LP2="${LP2:-}" -v LP3="${LP3:-}" \
+		    -v G="$FAM_GROUP" -v GPORT="$LAC_GROUP_PORT" -v FAM="$LAC_FAM" \
+		    -v V1=0800000000000100 -v V2=0800000000000200 -v N=${#arg[@]} \
+		    "{ $prog }"' END { for (i = 0; i < N; i += 4) printf "%d ", n[i]; print "" }')
+	for ((i = 0; i < ${#arg[@]}; i += 4)); do
+		n=${cnt[i / 4]:-?}
+		op=${arg[i + 1]}
+		want=${arg[i + 2]}
+		test "$n" "$op" "$want" 2> /dev/null && continue
+		case $op in
+		-eq) op="" ;;
+		-gt) op="more than " ;;
+		-ge) op="at least " ;;
+		-le) op="at most " ;;
+		*) op="$op " ;;
+		esac
+		check_err 1 "$n ${arg[i + 3]}, want $op$want"
+	done
+}
+
+# lac_addr_port ADDR PORT: ADDR:PORT, or [ADDR]:PORT for IPv6.
+lac_addr_port()
+{
+	if [[ $1 == *:* ]]; then echo "[$1]:$2"; else echo "$1:$2"; fi
+}
