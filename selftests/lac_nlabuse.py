@@ -34,6 +34,10 @@ import struct
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+# pylint: disable=wrong-import-position
+from lac_util import nla, nlmsgerr  # noqa: E402
+
 NETLINK_ROUTE = 0
 SOL_NETLINK = 270
 NETLINK_EXT_ACK = 11
@@ -41,8 +45,6 @@ NETLINK_GET_STRICT_CHK = 12
 NLMSG_ERROR = 2
 NLM_F_REQUEST, NLM_F_ACK = 0x1, 0x4
 NLM_F_REPLACE, NLM_F_EXCL, NLM_F_CREATE, NLM_F_APPEND = 0x100, 0x200, 0x400, 0x800
-NLM_F_CAPPED, NLM_F_ACK_TLVS = 0x100, 0x200
-NLMSGERR_ATTR_MSG = 1
 NLA_F_NESTED = 0x8000
 RTM_NEWLINK, RTM_DELLINK = 16, 17
 RTM_NEWNEIGH, RTM_DELNEIGH, RTM_GETNEIGH = 28, 29, 30
@@ -62,11 +64,6 @@ NDA = dict(DST=1, LLADDR=2, CACHEINFO=3, PROBES=4, VLAN=5, PORT=6, VNI=7,
            IFINDEX=8, MASTER=9, LINK_NETNSID=10, SRC_VNI=11, PROTOCOL=12,
            NH_ID=13, FDB_EXT_ATTRS=14, FLAGS_EXT=15)
 NTF_EXT_LOCKED = 1 << 1
-
-
-def nla(atype, payload):
-    return struct.pack("=HH", 4 + len(payload), atype) + payload + \
-        b"\0" * (-len(payload) % 4)
 
 
 def u8(v):
@@ -121,24 +118,8 @@ class Rtnl:
                 if length < 16:
                     break
                 if rtype == NLMSG_ERROR and seq == self.seq:
-                    return self.parse_error(data[off:off + length], rflags)
+                    return nlmsgerr(data[off:off + length], rflags)
                 off += (length + 3) & ~3
-
-    @staticmethod
-    def parse_error(msg, flags):
-        err = -struct.unpack("=i", msg[16:20])[0]
-        text = ""
-        if flags & NLM_F_ACK_TLVS:
-            off = 20 + (16 if flags & NLM_F_CAPPED else
-                        struct.unpack("=I", msg[20:24])[0])
-            while off + 4 <= len(msg):
-                alen, atype = struct.unpack("=HH", msg[off:off + 4])
-                if alen < 4:
-                    break
-                if atype == NLMSGERR_ATTR_MSG:
-                    text = msg[off + 4:off + alen].split(b"\0")[0].decode()
-                off += (alen + 3) & ~3
-        return err, text
 
     def link(self, name, data=b"", flags=NLM_F_CREATE | NLM_F_EXCL,
              ifi_flags=0, extra=b"", kind=b"lac"):

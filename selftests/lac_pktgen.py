@@ -60,6 +60,11 @@ import struct
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+# pylint: disable=wrong-import-position
+from lac_util import addr_family, mac_str, parse_addr  # noqa: E402
+from lac_util import parse_mac as mac_bytes  # noqa: E402
+
 CLASSES = ("rx_packets", "rx_length_errors", "rx_frame_errors",
            "rx_other_vni", "rx_leave", "rx_echo", "rx_own_mac",
            "rx_bad_source", "rx_static_conflict")
@@ -76,28 +81,6 @@ SAFE_TYPES = (0x88B5, 0x88B6, 0x1234, 0xABCD, 0x05DC, 0x0101)
 # Inner destination of delivered frames: not the receiver's MAC, so that its
 # stack drops them at once (PACKET_OTHERHOST) and never answers.
 OTHER_DST = bytes.fromhex("020000000099")
-
-
-def mac_bytes(text):
-    raw = bytes(int(x, 16) for x in text.split(":"))
-    if len(raw) != 6:
-        raise SystemExit("bad MAC %s" % text)
-    return raw
-
-
-def mac_str(raw):
-    return ":".join("%02x" % b for b in raw)
-
-
-def parse_addr(text):
-    addr, _, port = text.rpartition(":")
-    if addr.startswith("[") and addr.endswith("]"):
-        addr = addr[1:-1]
-    return addr, int(port)
-
-
-def family(addr):
-    return socket.AF_INET6 if ":" in addr else socket.AF_INET
 
 
 def header(vni, flags=FLAGS, rsvd=0):
@@ -118,7 +101,7 @@ class Run:
         self.rnd = random.Random(args.seed)
         self.to = [parse_addr(t) for t in args.to]
         bind = parse_addr(args.bind)
-        self.fam = family(bind[0])
+        self.fam = addr_family(bind[0])
         self.sock_a = self.udp_socket(bind)
         self.sock_b = None
         self.expect = dict.fromkeys(CLASSES, 0)
@@ -134,9 +117,9 @@ class Run:
         self.srcs = srcs
 
     def udp_socket(self, bind):
-        s = socket.socket(family(bind[0]), socket.SOCK_DGRAM)
+        s = socket.socket(addr_family(bind[0]), socket.SOCK_DGRAM)
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        if family(bind[0]) == socket.AF_INET6:
+        if addr_family(bind[0]) == socket.AF_INET6:
             s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_HOPS, 1)
             s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_LOOP, 0)
             if self.args.ifname:

@@ -428,24 +428,31 @@ def netlink_talk(msg):
     if mtype != NLMSG_ERROR:
         print("unexpected reply type %d" % mtype)
         return 2
-    err = struct.unpack("=i", reply[16:20])[0]
+    err, text = nlmsgerr(reply[:length], mflags)
     if err == 0:
         print("ok")
         return 0
+    print("error %d %s" % (err, text))
+    return 1
+
+
+def nlmsgerr(msg, flags):
+    """(errno, extack message) of the NLMSG_ERROR message MSG (from its
+    header on, FLAGS its header's flags); errno 0: success."""
+    err = -struct.unpack("=i", msg[16:20])[0]
     text = ""
-    if mflags & NLM_F_ACK_TLVS:
+    if flags & NLM_F_ACK_TLVS:
         # The request is echoed back after the error unless capped.
-        off = 20 + (16 if mflags & NLM_F_CAPPED else
-                    struct.unpack("=I", reply[20:24])[0])
-        while off + 4 <= length:
-            alen, atype = struct.unpack("=HH", reply[off:off + 4])
+        off = 20 + (16 if flags & NLM_F_CAPPED else
+                    struct.unpack("=I", msg[20:24])[0])
+        while off + 4 <= len(msg):
+            alen, atype = struct.unpack("=HH", msg[off:off + 4])
             if alen < 4:
                 break
             if atype == NLMSGERR_ATTR_MSG:
-                text = reply[off + 4:off + alen].split(b"\0")[0].decode()
+                text = msg[off + 4:off + alen].split(b"\0")[0].decode()
             off += (alen + 3) & ~3
-    print("error %d %s" % (-err, text))
-    return 1
+    return err, text
 
 
 def newlink(name, kind, attrs):
