@@ -133,7 +133,8 @@ check: deps
 	@scripts/check.sh $(TEST_KERNELS) $(if $(filter 1,$(LAC_NEWEST)),newest)
 
 # Documentation/networking/lac-bench.rst: a table, not a test.
-bench: modules-all ip
+bench: deps
+	@$(MAKE) -s --no-print-directory modules-all ip
 	@bench/lac-bench.sh $(BENCH_ARGS)
 
 check-newest: deps

@@ -8,7 +8,7 @@
 #
 # usage: bench/guest.sh [-r RUNS] [-d SECS] [-q] [--only LIST]
 #                       [--fdb-sizes LIST] [--fdb-fill learned|static]
-#                       [--fdb-remotes N]
+#                       [--fdb-remotes N] [--profile]
 #
 #   -r RUNS        runs of each measurement, the median is shown (default 3)
 #   -d SECS        seconds of each iperf3 run (default 8)
@@ -19,6 +19,8 @@
 #                  lac learns it; static: `bridge -batch` adds static entries
 #   --fdb-remotes  static fill: the entries point to this many different
 #                  remote IPs, round robin (default 256)
+#   --profile      instead: TCP 1 stream of each contender under perf
+#                  record -a, with its top kernel symbols
 #
 # Normally started by bench/lac-bench.sh inside its qemu VM; it runs as
 # well on any machine (root) where lac is loaded and `ip` knows the lac link
@@ -43,6 +45,7 @@ FDB_SIZES=""
 FDB_FILL=learned
 FDB_REMOTES=256
 PING_COUNT=50
+PROFILE=0
 
 PORT=5201			# iperf3's, in each namespace of its own
 GROUP=239.0.0.1
@@ -381,10 +384,10 @@ metric_fmt()
 
 # ---- the comparison --------------------------------------------------------
 
-compare()
+# setup_contenders: those of ONLY that work, in CONTENDERS.
+setup_contenders()
 {
-	local c m r i n v
-	local metrics=(tcp1 tcp4 udp ping)
+	local c
 
 	# A contender that does not work is left out, the others are measured.
 	for c in veth vxlan lac vxvde; do
@@ -399,6 +402,14 @@ compare()
 		fi
 		say "  left out ${LEFT_OUT[-1]}"
 	done
+}
+
+compare()
+{
+	local c m r i n v
+	local metrics=(tcp1 tcp4 udp ping)
+
+	setup_contenders
 	[ ${#CONTENDERS[@]} -gt 0 ] || return 0
 	n=${#CONTENDERS[@]}
 	for ((r = 1; r <= RUNS; r++)); do
@@ -422,6 +433,75 @@ compare()
 	for c in "${CONTENDERS[@]}"; do
 		ns_del "${NSA[$c]}"
 		ns_del "${NSB[$c]}"
+	done
+}
+
+# ---- where the time goes -----------------------------------------------------
+
+# perf_groups REPORT: the share of some groups of kernel symbols in a
+# `perf report --sort sym` output: idle, the copies to and from user space
+# (the floor every contender shares), checksums, the tunnel's own code,
+# the rest of the kernel and user space.
+perf_groups()
+{
+	awk '
+		$1 ~ /%$/ && $2 == "[k]" {
+			p = $1 + 0; s = $3
+			if (s ~ /idle|halt|poll_idle|cpuidle/) g["idle"] += p
+			else if (s ~ /copy_(user|to_user|from_user|page)|^rep_mov|^memcpy|^memmove|copy_to_iter|copy_from_iter|_copy_/) g["copy"] += p
+			else if (s ~ /csum|checksum/) g["csum"] += p
+			else if (s ~ /^(lac|vxlan)_|udp_tunnel|iptunnel|gro_cell|__iptunnel|udp_gro|skb_udp_tunnel/) g["tunnel"] += p
+			else g["other"] += p
+		}
+		$1 ~ /%$/ && $2 == "[.]" { g["user"] += $1 + 0 }
+		END {
+			n = split("idle copy csum tunnel other user", k, " ")
+			for (i = 1; i <= n; i++)
+				printf "%s %.1f%%%s", k[i], g[k[i]], i < n ? ", " : "\n"
+		}' "$1"
+}
+
+# perf_sampling FILE: perf record writes samples to FILE (more than its
+# header and the synthesized events of the processes already running).
+perf_sampling()
+{
+	local a b
+
+	a=$(stat -c %s "$1" 2> /dev/null) || return 1
+	sleep 1
+	b=$(stat -c %s "$1" 2> /dev/null) || return 1
+	[ "$a" -gt 0 ] && [ "$b" -gt "$a" ]
+}
+
+# profile: TCP 1 stream over each contender under `perf record -a`
+# (cpu-clock: TCG has no hardware counters), then the time of each by
+# groups and its top kernel symbols.  Instead of the comparison (--profile).
+profile()
+{
+	local c v rep data pid
+
+	command -v perf > /dev/null || die "perf is missing"
+	setup_contenders
+	for c in "${CONTENDERS[@]}"; do
+		data=$TMPD/perf-$c.data
+		rep=$TMPD/perf-$c.txt
+		perf record -a -e cpu-clock -F 997 -o "$data" -- \
+			sleep 3600 > "$TMPD/perf-$c.log" 2>&1 &
+		pid=$!
+		BG_PIDS+=("$pid")
+		# perf takes seconds to start under emulation: measure once it
+		# samples (its file grows), stop it right after.
+		wait_for 60 perf_sampling "$data" ||
+			die "perf record did not start: $(tail -n 3 "$TMPD/perf-$c.log")"
+		v=$(measure tcp1 "${NSA[$c]}" "${NSB[$c]}" "${DST[$c]}") || v=failed
+		kill -INT "$pid"
+		wait "$pid"
+		perf report -i "$data" --stdio --sort sym --no-children \
+			2> /dev/null | grep -v '^#' | grep . > "$rep"
+		say ""
+		say "$c: TCP 1 stream $(metric_fmt tcp1 "$v") Gbit/s under perf"
+		say "  $(perf_groups "$rep")"
+		head -n 20 "$rep" | sed 's/^ */  /'
 	done
 }
 
@@ -1015,6 +1095,7 @@ main()
 		--fdb-sizes) FDB_SIZES=${1:-}; shift ;;
 		--fdb-fill) FDB_FILL=${1:-}; shift ;;
 		--fdb-remotes) FDB_REMOTES=${1:-}; shift ;;
+		--profile) PROFILE=1 ;;
 		*) usage ;;
 		esac
 	done
@@ -1062,6 +1143,10 @@ main()
 
 	header
 	say
+	if [ "$PROFILE" = 1 ]; then
+		profile
+		return 0
+	fi
 	probe start
 	compare
 	probe compared

@@ -18,7 +18,7 @@
 #   -t SECS    kill the VM after SECS (default: from the plan)
 #   -o FILE    also write the output to FILE
 #   --only LIST, --fdb-sizes LIST, --fdb-fill learned|static,
-#   --fdb-remotes N: passed to bench/guest.sh (see there)
+#   --fdb-remotes N, --profile: passed to bench/guest.sh (see there)
 #
 # The VM runs with one host thread per vCPU (LAC_VM_TCG_THREAD=multi): with
 # both vCPUs in one thread, the sender and the receiver of every
@@ -96,6 +96,7 @@ main()
 		-o) OUT=${1:-}; shift ;;
 		--fdb-sizes) FDB_SIZES=${1:-}; GUEST_ARGS+=("$arg" "${1:-}"); shift ;;
 		--only | --fdb-fill | --fdb-remotes) GUEST_ARGS+=("$arg" "${1:-}"); shift ;;
+		--profile) GUEST_ARGS+=("$arg") ;;
 		-h | --help) usage ;;
 		*) usage ;;
 		esac

@@ -14,7 +14,7 @@ PKGS="build-essential bc bison flex libelf-dev libssl-dev dwarves kmod cpio xz-u
       busybox-static qemu-system-x86 iproute2 iputils-ping iperf3 tcpdump
       ethtool vdeplug libvdeplug2 sparse dpkg-dev libmnl-dev libcap-dev
       libbsd-dev pkg-config python3 python3-docutils debootstrap nftables
-      man-db groff-base"
+      man-db groff-base jq"
 
 log() { echo "install-deps: $*" >&2; }
 
@@ -109,6 +109,12 @@ fi
 if [ -z "$(ls -d /usr/src/linux-source-6.12* 2>/dev/null)" ]; then
 	apt_update
 	apt-get install -y -qq --no-install-recommends -t bookworm-backports linux-source-6.12 >/dev/null
+fi
+
+# perf, for bench/ --profile: the backports one reads 6.12's perf data.
+if ! command -v perf > /dev/null; then
+	apt_update
+	apt-get install -y -qq --no-install-recommends -t bookworm-backports linux-perf >/dev/null
 fi
 
 # shellcheck disable=SC2086
