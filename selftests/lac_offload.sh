@@ -163,8 +163,10 @@ gro_transfer()
 }
 
 # gro_test on|off: a transfer with GRO on H2's eth0 as given; on merges
-# (at most half as many frames as datagrams), off delivers one frame per
-# datagram (the datagrams may include a few ARP floods).
+# (at most 3 frames for 4 datagrams), off delivers one frame per datagram
+# (the datagrams may include a few ARP floods).  How much GRO merges
+# depends on how many datagrams a NAPI poll finds: about 25 to 1 on the
+# Debian kernels, 2 to 1 on the (slow) debug kernel, 1 to 1 with GRO off.
 gro_test()
 {
 	local gro=$1 out frames dgrams
@@ -177,7 +179,7 @@ gro_test()
 	[ -n "$frames" ] && [ "${dgrams:-0}" -gt 100 ]
 	check_err $? "too few datagrams for a verdict: ${dgrams:-?}"
 	if [ "$gro" = on ]; then
-		[ $((frames * 2)) -le $((dgrams)) ]
+		[ $((frames * 4)) -le $((dgrams * 3)) ]
 		check_err $? "GRO did not merge: $frames frames from $dgrams datagrams"
 		log_test "GRO on: MTU-sized datagrams of one peer merge, the data is intact"
 	else
