@@ -145,9 +145,10 @@ check-newest: deps
 # lac builds against its build dir like against any headers, with W=1, into
 # build/<debug release>/.  vm-run.sh -k debug adds panic_on_warn=1 and the
 # kmemleak check.  Everything runs several times slower than on a Debian
-# kernel: the VM gets 4 h, and each test LAC_DEBUG_TEST_TIMEOUT seconds
-# instead of the 300 of selftests/settings (this run looks for memory and
-# locking bugs, not for speed).
+# kernel: the VM gets 4 h, each test LAC_DEBUG_TEST_TIMEOUT seconds instead
+# of the 300 of selftests/settings, and the tests' helpers (tcpdump,
+# vde_plug, Python receivers) LAC_WAIT seconds to start instead of 10 (this
+# run looks for memory and locking bugs, not for speed).
 DEBUG_SH := $(REPO)/scripts/debug-kernel.sh
 LAC_DEBUG_TEST_TIMEOUT ?= 1500
 
@@ -155,6 +156,7 @@ check-debug: deps
 	@$(DEBUG_SH) > /dev/null
 	@$(MAKE) -s --no-print-directory module ip KDIR="$$($(DEBUG_SH) -p builddir)"
 	@LAC_CHECK_TIMEOUT=$${LAC_CHECK_TIMEOUT:-14400} \
+		LAC_WAIT=$${LAC_WAIT:-120} \
 		VM_ENV="$${VM_ENV:-} kselftest_override_timeout" \
 		kselftest_override_timeout=$(LAC_DEBUG_TEST_TIMEOUT) \
 		scripts/check.sh debug
