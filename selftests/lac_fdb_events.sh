@@ -5,7 +5,7 @@
 # lac FDB notifications, as `bridge monitor fdb` shows them: learning,
 # moving, ageing, deletion, and their rate limit under a MAC flood.
 #
-#   H1: lac0 192.0.2.1/24 ageing 2, watched by bridge monitor fdb
+#   H1: lac0 192.0.2.1/24, watched by bridge monitor fdb
 #   H2, H3: crafted datagrams (lac_util.py send, lac_util.py send-many)
 
 ALL_TESTS="
@@ -31,7 +31,7 @@ FLOOD_PREFIX=02:5a
 setup()
 {
 	lac_underlay_create 3 || return 1
-	lac_setup "$H1" lac0 192.0.2.1/24 ageing 2 || return 1
+	lac_setup "$H1" lac0 192.0.2.1/24 || return 1
 	fdb_monitor_start mon "$H1" lac0
 }
 
@@ -78,6 +78,10 @@ test_event_ageing()
 {
 	local t0
 
+	# Only now: with ageing 2 from the start, a slow kernel (debug) lets
+	# MAC_E expire between its event and the checks of the tests above.
+	ip -n "$H1" link set lac0 type lac ageing 2
+	check_err $? "cannot set ageing 2"
 	t0=$(now_ms)
 	event_check 8 "^Deleted $MAC_E dev lac0 dst 10\.0\.0\.2 port 7778 self" "expiry"
 	log_info "the Deleted event came after $(($(now_ms) - t0)) ms"
@@ -124,7 +128,7 @@ flood_learned()
 
 test_event_ratelimit()
 {
-	local sent n learned last t0 i dup
+	local sent n learned last t0 i dup elapsed max
 
 	t0=$(now_ms)
 	sent=$(ip netns exec "$H3" "${LAC_PY[@]}" send-many --bind 10.0.0.3:7790 \
@@ -140,20 +144,26 @@ test_event_ratelimit()
 		sleep 1
 	done
 	n=$(flood_events)
-	log_info "$learned MACs learned, $n new-entry events after $(($(now_ms) - t0)) ms"
+	elapsed=$(($(now_ms) - t0))
+	# At most LAC_NOTIFY_BURST (100) events in any second (lac_fdb.c),
+	# and the events can only come while the frames were being learned.
+	max=$((100 * (elapsed / 1000 + 2)))
+	log_info "$learned MACs learned, $n new-entry events after $elapsed ms (at most $max allowed)"
+	[ "$max" -lt "$learned" ] ||
+		log_info "learning took longer than the rate limit needs to show: a slow kernel"
 	[ "$sent" = "$FLOOD_FRAMES" ]
 	check_err $? "sent '$sent' frames, want $FLOOD_FRAMES"
 	[ "$learned" -ge $((FLOOD_FRAMES / 2)) ]
 	check_err $? "only $learned of $FLOOD_FRAMES MACs were learned"
 	[ "$n" -gt 0 ]
 	check_err $? "no event for the flood"
-	[ "$n" -lt "$FLOOD_FRAMES" ] && [ "$n" -lt "$learned" ]
-	check_err $? "$n events for $FLOOD_FRAMES frames ($learned learned): not rate limited"
+	[ "$n" -le "$max" ] && [ "$n" -le "$learned" ]
+	check_err $? "$n events for $learned MACs learned in $elapsed ms: not rate limited"
 	# The dump of that many entries takes several messages: each once.
 	dup=$(fdb_entries "$H1" lac0 | awk '{ print $1 }' | sort | uniq -d | wc -l)
 	[ "$dup" -eq 0 ]
 	check_err $? "$dup MACs are listed more than once by bridge fdb show"
-	log_test "a MAC flood of $FLOOD_FRAMES frames gives fewer events than frames (rate limit)"
+	log_test "a MAC flood of $FLOOD_FRAMES frames: at most 100 new-entry events a second"
 }
 
 lac_main "$@"
