@@ -433,9 +433,11 @@ lac_ctr_ip()
 # lac_ctr_add FAM HK
 lac_ctr_add()
 {
-	local fam=$1 hk=$2 h=H${2:0:1} opts=()
+	local fam=$1 hk=$2 h=H${2:0:1} opts=(ageing 3600)
 
-	[ "$fam" = 6 ] && opts=(local "fd00::${hk:0:1}")
+	# The tests read learned entries minutes after the traffic on a slow
+	# (debug) kernel: the default ageing (128 s) would take them away.
+	[ "$fam" = 6 ] && opts+=(local "fd00::${hk:0:1}")
 	lac_container_add "C$1_$2" "${!h}" "$(lac_ctr_ip "$fam" "$hk")/24" "${opts[@]}"
 }
 
