@@ -133,8 +133,9 @@ recv_start()
 
 recv_ready()
 {
-	# python starts slowly in an emulated machine under load
-	lac_wait 20 grep -q ready "$LAC_TMPDIR/$1.recv"
+	# python starts slowly in an emulated machine under load, and more
+	# slowly on the debug kernel (check-debug raises LAC_WAIT)
+	lac_wait $((LAC_WAIT > 20 ? LAC_WAIT : 20)) grep -q ready "$LAC_TMPDIR/$1.recv"
 }
 
 recv_wait()
