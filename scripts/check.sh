@@ -28,11 +28,44 @@ run() {
 	echo $? > "$log.rc"
 }
 
+# kernel KERNEL: the suite, and lac_noipv6.sh after it; with
+# LAC_CHECK_SPLIT=N, the suite's programs are dealt out in turn to N VMs
+# side by side, and lac_noipv6.sh follows the last (the shortest).
 kernel() {
-	local k=$1
+	local k=$1 n=${LAC_CHECK_SPLIT:-1} i j
+	local -a progs part
 
-	run "$k" all --
-	run "$k" noipv6 LAC_VM_APPEND=ipv6.disable=1 -- lac_noipv6.sh
+	rm -f "build/check-$k-"*.log "build/check-$k-"*.log.rc
+	if [ "$n" -le 1 ]; then
+		run "$k" all --
+		run "$k" noipv6 LAC_VM_APPEND=ipv6.disable=1 -- lac_noipv6.sh
+		return
+	fi
+	mapfile -t progs < <(selftests/run.sh -l)
+	for ((i = 0; i < n; i++)); do
+		part=()
+		for ((j = i; j < ${#progs[@]}; j += n)); do
+			part+=("${progs[j]}")
+		done
+		{
+			run "$k" "all$((i + 1))of$n" -- "${part[@]}"
+			[ $((i + 1)) -lt "$n" ] ||
+				run "$k" noipv6 LAC_VM_APPEND=ipv6.disable=1 -- lac_noipv6.sh
+		} &
+	done
+	wait
+}
+
+# labels: the runs of each kernel, as named by kernel().
+labels() {
+	local n=${LAC_CHECK_SPLIT:-1} i
+
+	if [ "$n" -le 1 ]; then
+		echo all
+	else
+		for ((i = 1; i <= n; i++)); do echo "all${i}of$n"; done
+	fi
+	echo noipv6
 }
 
 passed=0
@@ -79,8 +112,9 @@ done
 wait
 
 for k in "$@"; do
-	tally "$k" all
-	tally "$k" noipv6
+	for l in $(labels); do
+		tally "$k" "$l"
+	done
 done
 
 # Failures last, so that the tail of a CI log names them.

@@ -5,6 +5,7 @@
 # (kselftest/runner.sh) of a kernel source tree, as run_kselftest.sh would:
 #
 #   run.sh [-t TIMEOUT] [TEST...]     e.g. run.sh lac_basic.sh lac_vxvde.sh
+#   run.sh -l                         list TEST_PROGS, one a line
 #
 # TESTs default to TEST_PROGS of the Makefile.  The framework is looked up
 # in $KSFT_DIR, then around this directory (in a kernel tree), then where
@@ -17,13 +18,22 @@ HERE=$(dirname "$(readlink -f "$0")")
 
 usage()
 {
-	echo "usage: $0 [-t TIMEOUT] [TEST...]" >&2
+	echo "usage: $0 [-t TIMEOUT] [TEST...] | -l" >&2
 	exit 2
 }
 
-while getopts "t:h" opt; do
+# test_progs: TEST_PROGS of the Makefile, one a line.
+test_progs()
+{
+	sed -n '/^TEST_PROGS/,/^$/p' "$HERE/Makefile" |
+		tr '\\\t' '  ' | sed 's/TEST_PROGS *:*= *//' | tr ' ' '\n' |
+		grep -v '^$'
+}
+
+while getopts "t:lh" opt; do
 	case $opt in
 	t) export kselftest_override_timeout=$OPTARG ;;
+	l) test_progs; exit 0 ;;
 	*) usage ;;
 	esac
 done
@@ -48,8 +58,7 @@ fi
 if [ $# -gt 0 ]; then
 	tests=("$@")
 else
-	read -r -a tests <<< "$(sed -n '/^TEST_PROGS/,/^$/p' "$HERE/Makefile" |
-				 tr '\\\t' '  ' | sed 's/TEST_PROGS *:*= *//' | tr '\n' ' ')"
+	mapfile -t tests < <(test_progs)
 fi
 for i in "${!tests[@]}"; do
 	tests[i]=$(basename "${tests[i]}")
