@@ -132,25 +132,35 @@ test_macflood()
 
 	rate1=$(iperf_rate)
 	log_info "iperf3 H1 -> H2 after the flood: $rate1 Mbit/s (before: $rate0)"
-	[ "${rate1%.*}" -gt 0 ] 2> /dev/null
+	positive "$rate1"
 	check_err $? "no iperf3 traffic from H1 to H2 after the flood"
 	ip -n "$H1" link set lac0 type lac flush maxaddress 0 ageing 128
 	log_test "MAC flood of $SENT MACs: stops at maxaddress $HOSTILE_MAXADDR, forwarding goes on"
 }
 
-# iperf_rate: Mbit/s of a 2 s TCP stream from H1 to H2 across the LAC.
+# iperf_rate: Mbit/s of a 2 s TCP stream from H1 to H2 across the LAC; the
+# client's and the server's output go to the log when nothing crossed.
 iperf_rate()
 {
-	local pid out
+	local pid out f=$LAC_TMPDIR/iperf
 
-	ip netns exec "$H2" iperf3 -s -1 -B 192.0.2.2 > /dev/null 2>&1 &
+	ip netns exec "$H2" iperf3 -s -1 -B 192.0.2.2 > "$f.srv" 2>&1 &
 	pid=$!
-	lac_wait 5 lac_tcp_listens "$H2" 5201
-	out=$(ip netns exec "$H1" timeout 20 iperf3 -c 192.0.2.2 -t 2 -f m 2>&1 |
-		awk '/receiver/ { print $(NF - 2) }')
+	lac_wait "$LAC_WAIT" lac_tcp_listens "$H2" 5201 ||
+		ktap_print_msg "iperf3 -s did not listen in $LAC_WAIT s" >&2
+	ip netns exec "$H1" timeout $((20 + LAC_WAIT)) \
+		iperf3 -c 192.0.2.2 -t 2 -f m > "$f.cli" 2>&1
+	out=$(awk '/receiver/ { print $(NF - 2) }' "$f.cli")
 	kill "$pid" 2> /dev/null
 	wait "$pid" 2> /dev/null
+	positive "$out" || cat "$f.cli" "$f.srv" | ktap_print_pipe >&2
 	echo "${out:-0}"
+}
+
+# positive NUMBER: true if it is a number above 0.
+positive()
+{
+	awk -v n="$1" 'BEGIN { exit !(n ~ /^[0-9.]+$/ && n + 0 > 0) }'
 }
 
 lac_tcp_listens()
