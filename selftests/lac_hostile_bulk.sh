@@ -134,7 +134,7 @@ test_macflood()
 	log_info "iperf3 H1 -> H2 after the flood: $rate1 Mbit/s (before: $rate0)"
 	positive "$rate1"
 	check_err $? "no iperf3 traffic from H1 to H2 after the flood"
-	ip -n "$H1" link set lac0 type lac flush maxaddress 0 ageing 128
+	ip -n "$H1" link set lac0 type lac flush maxaddress 0 ageing 3600
 	log_test "MAC flood of $SENT MACs: stops at maxaddress $HOSTILE_MAXADDR, forwarding goes on"
 }
 

@@ -57,9 +57,11 @@ hostile_setup()
 	echo 100000 > /proc/sys/net/core/netdev_max_backlog || return 1
 
 	lac_underlay_create 3 6 || return 1
-	lac_setup "$H1" lac0 192.0.2.1/24 && lac_setup "$H2" lac0 192.0.2.2/24 ||
-		return 1
-	lac_setup "$H1" lac6 198.51.100.1/24 local fd00::1 &&
+	# H1 ages nothing out within a test: on a slow kernel (the debug one,
+	# beside other VMs) one test may take longer than the default 128 s.
+	lac_setup "$H1" lac0 192.0.2.1/24 ageing 3600 &&
+		lac_setup "$H2" lac0 192.0.2.2/24 || return 1
+	lac_setup "$H1" lac6 198.51.100.1/24 local fd00::1 ageing 3600 &&
 		lac_setup "$H2" lac6 198.51.100.2/24 local fd00::2 || return 1
 	# H3 sends datagrams from H1's own address (the echo tests): H1 must
 	# not drop them as martians before lac sees them.
