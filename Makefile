@@ -152,7 +152,9 @@ check-newest: deps
 # start instead of 10, and lac_hostile_bulk.sh's generator 600 s instead of
 # 75 (it sends about 120 random datagrams, 40 flood frames a second there:
 # not the 100 k of each it sends on Debian kernels, but more than the tenth
-# it must).  This run looks for memory and locking bugs, not for speed.
+# it must), and lac_nlabuse.sh's churn 300 s instead of 30 (it makes about
+# 2 devices and 8 entries a second there; the leak check needs 100 and 1000
+# rounds).  This run looks for memory and locking bugs, not for speed.
 DEBUG_SH := $(REPO)/scripts/debug-kernel.sh
 LAC_DEBUG_TEST_TIMEOUT ?= 3600
 
@@ -163,7 +165,8 @@ check-debug: deps
 		LAC_WAIT=$${LAC_WAIT:-120} \
 		LAC_CHECK_SPLIT=$${LAC_CHECK_SPLIT:-2} \
 		HOSTILE_MAX_SECONDS=$${HOSTILE_MAX_SECONDS:-600} \
-		VM_ENV="$${VM_ENV:-} kselftest_override_timeout HOSTILE_MAX_SECONDS" \
+		NLABUSE_SECONDS=$${NLABUSE_SECONDS:-300} \
+		VM_ENV="$${VM_ENV:-} kselftest_override_timeout HOSTILE_MAX_SECONDS NLABUSE_SECONDS" \
 		kselftest_override_timeout=$(LAC_DEBUG_TEST_TIMEOUT) \
 		scripts/check.sh debug
 
