@@ -383,6 +383,12 @@ static int lac_xmit_unicast6(struct lac_dev *lac, struct socket *sock,
 	if (IS_ERR(ndst))
 		return PTR_ERR(ndst);
 
+	/*
+	 * udp_tunnel6_xmit_skb() sets the outer route over the inner one
+	 * without releasing it (the IPv4 path scrubs in iptunnel_xmit()):
+	 * the device keeps dsts, so a local sender's route would leak.
+	 */
+	skb_scrub_packet(skb, !net_eq(lac->net, dev_net(lac->dev)));
 	err = lac_encap(lac, skb, LL_RESERVED_SPACE(ndst->dev) +
 			ndst->header_len + sizeof(struct ipv6hdr) + LAC_HLEN);
 	if (err) {
