@@ -12,7 +12,7 @@
 #
 # netlink (IPv6 group and local, defaults, MTU, refusals), two devices of
 # one netns, IPv4 and IPv6 LACs side by side, an IPv6 overlay, interop with
-# vde_plug and its leave.
+# vde_plug and its leave, the inner route of a local sender released.
 
 ALL_TESTS="
 	test_netlink
@@ -23,6 +23,7 @@ ALL_TESTS="
 	test_vde_interop
 	test_vde_settings
 	test_vde_leave
+	test_inner_route_released
 "
 REQUIRED_CMDS="vde_plug ss setsid"
 
@@ -291,6 +292,42 @@ test_vde_leave()
 	lac_fdb_check "$H1" lac0 "$M2" fd00::2 "$LP2"
 	check_err $? "H2's entry did not stay"
 	log_test "vde_plug's IPv6 leave removes its entries"
+}
+
+# rt_entries: the IPv4 dsts the kernel holds (all namespaces), from the
+# "entries" column of /proc/net/stat/rt_cache (hex, one line per CPU).
+rt_entries()
+{
+	printf '%d' "0x$(awk 'NR == 2 { print $1 }' /proc/net/stat/rt_cache)"
+}
+
+# A local sender's frames carry its route; the IPv6 tunnel path sets the
+# outer route over it, and must release it first (udp_tunnel6_xmit_skb does
+# not).  Rounds of a lac device in a netns of its own, pinging H2 and
+# deleted with the netns: each leaked reference keeps a route forever.
+test_inner_route_released()
+{
+	local rounds=10 r e0 e1 i
+
+	e0=$(rt_entries)
+	for ((r = 0; r < rounds; r++)); do
+		lac_add "$H1" lacr local fd00::1 && lac_ns_create E3 &&
+			ip -n "$H1" link set lacr netns "$E3" &&
+			lac_up "$E3" lacr 192.0.2.13/24 && lac_ping "$E3" 192.0.2.2 3 &&
+			ip netns exec "$E3" ping -q -n -c 3 -i 0.2 192.0.2.2 > /dev/null
+		check_err $? "round $r: lacr in its own netns cannot ping H2"
+		lac_ns_delete "$E3"
+	done
+	# The netns go away in a workqueue, their routes after a grace period.
+	for ((i = 0; i < LAC_WAIT * 2; i++)); do
+		e1=$(rt_entries)
+		[ "$e1" -le $((e0 + 3)) ] && break
+		sleep 0.5
+	done
+	log_info "IPv4 routes: $e0 before $rounds rounds, $e1 after"
+	[ "$e1" -le $((e0 + 3)) ]
+	check_err $? "$((e1 - e0)) IPv4 routes more after $rounds rounds: inner routes leaked"
+	log_test "a local sender's route is released by the IPv6 tunnel path"
 }
 
 lac_main "$@"
