@@ -28,6 +28,11 @@ run() {
 	echo $? > "$log.rc"
 }
 
+# part_label I N: the log label of part I (from 1) of a suite split in N.
+part_label() {
+	if [ "$2" -le 1 ]; then echo all; else echo "all$1of$2"; fi
+}
+
 # kernel KERNEL: the suite, and lac_noipv6.sh after it; with
 # LAC_CHECK_SPLIT=N, the suite's programs are dealt out in turn to N VMs
 # side by side, and lac_noipv6.sh follows the last (the shortest).
@@ -36,11 +41,6 @@ kernel() {
 	local -a progs part
 
 	rm -f "build/check-$k-"*.log "build/check-$k-"*.log.rc
-	if [ "$n" -le 1 ]; then
-		run "$k" all --
-		run "$k" noipv6 LAC_VM_APPEND=ipv6.disable=1 -- lac_noipv6.sh
-		return
-	fi
 	mapfile -t progs < <(selftests/run.sh -l)
 	for ((i = 0; i < n; i++)); do
 		part=()
@@ -48,7 +48,7 @@ kernel() {
 			part+=("${progs[j]}")
 		done
 		{
-			run "$k" "all$((i + 1))of$n" -- "${part[@]}"
+			run "$k" "$(part_label $((i + 1)) "$n")" -- "${part[@]}"
 			[ $((i + 1)) -lt "$n" ] ||
 				run "$k" noipv6 LAC_VM_APPEND=ipv6.disable=1 -- lac_noipv6.sh
 		} &
@@ -60,11 +60,7 @@ kernel() {
 labels() {
 	local n=${LAC_CHECK_SPLIT:-1} i
 
-	if [ "$n" -le 1 ]; then
-		echo all
-	else
-		for ((i = 1; i <= n; i++)); do echo "all${i}of$n"; done
-	fi
+	for ((i = 1; i <= n; i++)); do part_label "$i" "$n"; done
 	echo noipv6
 }
 
