@@ -13,7 +13,9 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 mkdir -p build
 
-# run KERNEL LABEL [VAR=VALUE...] -- [TEST...]: one VM, into its log.
+# run KERNEL LABEL [VAR=VALUE...] -- [TEST...]: one VM, into its log; its
+# console (and kmemleak) log is named after the same run, since the parts of
+# a split suite and the noipv6 boot share a kernel.
 run() {
 	local k=$1 label=$2 log
 	local -a env=()
@@ -22,7 +24,8 @@ run() {
 	while [ "$1" != -- ]; do env+=("$1"); shift; done
 	shift
 	log=build/check-$k-$label.log
-	env LAC_VM_STRICT=1 "${env[@]}" scripts/vm-run.sh -k "$k" \
+	env LAC_VM_STRICT=1 LAC_VM_LOGNAME="check-$k-$label" "${env[@]}" \
+		scripts/vm-run.sh -k "$k" \
 		-t "${LAC_CHECK_TIMEOUT:-2400}" -- selftests/run.sh "$@" \
 		> "$log" 2>&1
 	echo $? > "$log.rc"

@@ -51,8 +51,11 @@
 # the report is copied to build/vm-ABI-kmemleak.log.
 #
 # Also: LAC_VM_APPEND (extra kernel parameters), LAC_VM_LOGDIR (where the
-# console log goes, default build/).  The initramfs (scripts/vm-init.sh is
-# its /init) and the kernel's vmlinux are cached in $LAC_CACHE.
+# console log goes, default build/), LAC_VM_LOGNAME (the logs' name before
+# -console.log and -kmemleak.log, default vm-ABI: runs that may overlap, or
+# boot one kernel twice, need names of their own).  The initramfs
+# (scripts/vm-init.sh is its /init) and the kernel's vmlinux are cached in
+# $LAC_CACHE.
 set -euo pipefail
 
 SCRIPTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -484,7 +487,7 @@ main() {
 	boot_vm "$abi" "$kernel" "$initrd"
 	t1=$(date +%s.%N)
 
-	console="${LAC_VM_LOGDIR:-$REPO/build}/vm-$abi-console.log"
+	console="${LAC_VM_LOGDIR:-$REPO/build}/${LAC_VM_LOGNAME:-vm-$abi}-console.log"
 	mkdir -p "$(dirname "$console")"
 	cp "$TMP/console" "$console"
 	rc=$(job_status "$console")
