@@ -126,7 +126,7 @@ recv_start()
 {
 	local f=$LAC_TMPDIR/$1.recv
 
-	ip netns exec "$2" "${LAC_PY[@]}" recv "$3" 30 > "$f" &
+	ip netns exec "$2" "${LAC_PY[@]}" recv "$3" $((30 + LAC_WAIT)) > "$f" &
 	printf -v "RECV_PID_$1" '%s' $!
 	lac_bg_add $!
 }

@@ -48,7 +48,9 @@ tcp_transfer()
 {
 	local from=$1 to=$2 addr=$3 bytes=${4:-$TCP_BYTES} out
 
-	ip netns exec "$to" timeout 60 python3 -c '
+	# python starts slowly on a loaded or debug kernel: the limits grow
+	# with LAC_WAIT (check-debug raises it)
+	ip netns exec "$to" timeout $((60 + 2 * LAC_WAIT)) python3 -c '
 import socket, sys
 s = socket.socket()
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -64,14 +66,18 @@ while True:
 c.sendall(str(n).encode())
 c.close()' "$addr" &
 	lac_bg_add $!
-	lac_wait 10 lac_tcp_listening "$to" 5001 || return 1
+	lac_wait "$LAC_WAIT" lac_tcp_listening "$to" 5001 || {
+		echo "the receiver did not listen within $LAC_WAIT s" >&2
+		return 1
+	}
 
-	out=$(ip netns exec "$from" timeout 60 python3 -c '
+	out=$(ip netns exec "$from" timeout $((60 + LAC_WAIT)) python3 -c '
 import socket, sys
-s = socket.create_connection((sys.argv[1], 5001), timeout=20)
+s = socket.create_connection((sys.argv[1], 5001), timeout=int(sys.argv[3]))
 s.sendall(b"x" * int(sys.argv[2]))
 s.shutdown(socket.SHUT_WR)
-print(s.recv(100).decode())' "$addr" "$bytes" 2>&1)
+print(s.recv(100).decode())' "$addr" "$bytes" $((20 + LAC_WAIT)) 2>&1)
+	[ $? != 124 ] || echo "the sender timed out after $((60 + LAC_WAIT)) s" >&2
 	echo "$out"
 }
 
