@@ -111,7 +111,9 @@ fdb_localport()
 }
 
 # fdb_hosts_setup N FAMILY [lac options...]: a fresh lac0 192.0.2.i/24 on
-# hosts 1 .. N, on the FAMILY (4 or 6) underlay; sets Mi and LPi.
+# hosts 1 .. N, on the FAMILY (4 or 6) underlay; sets Mi and LPi.  Learned
+# entries stay an hour: the pings between every pair of hosts can take more
+# than the default 128 s on a slow (debug) kernel; lac_fdb.sh tests ageing.
 fdb_hosts_setup()
 {
 	local n=$1 fam=$2 i ns; shift 2
@@ -121,8 +123,8 @@ fdb_hosts_setup()
 		ns="H$i"
 		ns=${!ns}
 		ip -n "$ns" link del lac0 2> /dev/null
-		opt=()
-		[ "$fam" = 6 ] && opt=(local "fd00::$i")
+		opt=(ageing 3600)
+		[ "$fam" = 6 ] && opt+=(local "fd00::$i")
 		lac_setup "$ns" lac0 "192.0.2.$i/24" "${opt[@]}" "$@" || return 1
 		printf -v "M$i" '%s' "$(dev_mac "$ns" lac0)"
 		printf -v "LP$i" '%s' "$(fdb_localport "$ns" lac0)"
