@@ -133,9 +133,7 @@ recv_start()
 
 recv_ready()
 {
-	# python starts slowly in an emulated machine under load, and more
-	# slowly on the debug kernel (check-debug raises LAC_WAIT)
-	lac_wait $((LAC_WAIT > 20 ? LAC_WAIT : 20)) grep -q ready "$LAC_TMPDIR/$1.recv"
+	lac_wait "$LAC_WAIT_START" grep -q ready "$LAC_TMPDIR/$1.recv"
 }
 
 recv_wait()

@@ -46,11 +46,11 @@ setup()
 # print how many the receiver counted.
 tcp_transfer()
 {
-	local from=$1 to=$2 addr=$3 bytes=${4:-$TCP_BYTES} out
+	local from=$1 to=$2 addr=$3 bytes=${4:-$TCP_BYTES} out pid rc
 
-	# python starts slowly on a loaded or debug kernel: the limits grow
-	# with LAC_WAIT (check-debug raises it)
-	ip netns exec "$to" timeout $((60 + 2 * LAC_WAIT)) python3 -c '
+	# the limits grow with LAC_WAIT: python starts slowly on a loaded or
+	# debug kernel (check-debug raises LAC_WAIT)
+	ip netns exec "$to" timeout $((60 + LAC_WAIT_START + LAC_WAIT)) python3 -c '
 import socket, sys
 s = socket.socket()
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -65,11 +65,14 @@ while True:
     n += len(d)
 c.sendall(str(n).encode())
 c.close()' "$addr" &
-	lac_bg_add $!
-	lac_wait "$LAC_WAIT" lac_tcp_listening "$to" 5001 || {
-		echo "the receiver did not listen within $LAC_WAIT s" >&2
+	pid=$!
+	lac_bg_add "$pid"
+	if ! lac_wait "$LAC_WAIT_START" lac_tcp_listening "$to" 5001; then
+		echo "the receiver did not listen within $LAC_WAIT_START s" >&2
+		# it would hold the port of the next transfer
+		kill "$pid" 2> /dev/null
 		return 1
-	}
+	fi
 
 	out=$(ip netns exec "$from" timeout $((60 + LAC_WAIT)) python3 -c '
 import socket, sys
@@ -77,7 +80,9 @@ s = socket.create_connection((sys.argv[1], 5001), timeout=int(sys.argv[3]))
 s.sendall(b"x" * int(sys.argv[2]))
 s.shutdown(socket.SHUT_WR)
 print(s.recv(100).decode())' "$addr" "$bytes" $((20 + LAC_WAIT)) 2>&1)
-	[ $? != 124 ] || echo "the sender timed out after $((60 + LAC_WAIT)) s" >&2
+	rc=$?
+	[ "$rc" != 124 ] || echo "the sender timed out after $((60 + LAC_WAIT)) s" >&2
+	[ "$rc" = 0 ] || kill "$pid" 2> /dev/null
 	echo "$out"
 }
 

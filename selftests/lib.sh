@@ -26,6 +26,11 @@ KSFT_SKIP=4
 
 # Seconds the waiting helpers wait by default before giving up.
 : "${LAC_WAIT:=10}"
+# Seconds a program started in the background may take to be ready: the
+# first python of a VM reads its modules from the 9p root, slowly when the
+# host is loaded.
+# shellcheck disable=SC2034 # used by the tests
+LAC_WAIT_START=$((LAC_WAIT > 30 ? LAC_WAIT : 30))
 
 # The lac repository (standalone runs): it holds build/ip/link_lac.so, the ip
 # plugin, and build/<kernel release>/lac.ko.
