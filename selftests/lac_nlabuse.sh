@@ -253,9 +253,11 @@ test_changelink_entries()
 {
 	local c ll0 ll1
 
-	h1_new && h1_up && entries_add
+	# Learned entries must outlive the test: it takes minutes on a slow
+	# (debug) kernel.
+	h1_new ageing 3600 && h1_up && entries_add
 	check_err $? "cannot set up lac0 with entries"
-	for c in "ttl 3" "ageing 300" "maxaddress 1" "nolearning" "learning" \
+	for c in "ttl 3" "ageing 7200" "maxaddress 1" "nolearning" "learning" \
 		 "maxaddress 0" "ttl 1"; do
 		# shellcheck disable=SC2086 # the words of a setting
 		ip -n "$H1" link set lac0 type lac $c
