@@ -155,7 +155,10 @@ check-newest: deps
 # not the 100 k of each it sends on Debian kernels, but more than the tenth
 # it must), and lac_nlabuse.sh's churn 300 s instead of 30 (it makes about
 # 2 devices and 8 entries a second there; the leak check needs 100 and 1000
-# rounds).  This run looks for memory and locking bugs, not for speed.
+# rounds).  Learned entries live LAC_AGEING (3600) seconds instead of the
+# default 128: minutes pass there between the traffic that taught an entry
+# and the check that reads it.  This run looks for memory and locking bugs,
+# not for speed.
 DEBUG_SH := $(REPO)/scripts/debug-kernel.sh
 LAC_DEBUG_TEST_TIMEOUT ?= 7200
 
@@ -164,6 +167,7 @@ check-debug: deps
 	@$(MAKE) -s --no-print-directory module ip KDIR="$$($(DEBUG_SH) -p builddir)"
 	@LAC_CHECK_TIMEOUT=$${LAC_CHECK_TIMEOUT:-28800} \
 		LAC_WAIT=$${LAC_WAIT:-120} \
+		LAC_AGEING=$${LAC_AGEING:-3600} \
 		LAC_CHECK_SPLIT=$${LAC_CHECK_SPLIT:-2} \
 		HOSTILE_MAX_SECONDS=$${HOSTILE_MAX_SECONDS:-600} \
 		NLABUSE_SECONDS=$${NLABUSE_SECONDS:-300} \

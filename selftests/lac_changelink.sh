@@ -122,7 +122,7 @@ ttl_ageing_up()
 	[ "$n" -eq 0 ]
 	check_err $? "$n datagrams from H1 without ttl/hop limit 5"
 	[ "$RET" -eq 0 ] || lac_capture_show "ttl$FAM"
-	ip -n "$H1" link set "$DEV" type lac ttl 1 ageing 128
+	ip -n "$H1" link set "$DEV" type lac ttl 1 ageing "${LAC_AGEING:-128}"
 }
 
 test_ttl_ageing_up4()
@@ -155,8 +155,8 @@ test_ageing_effect()
 	check_err $? "H2's entry did not age out as set while up (ageing 3)"
 	log_info "H2's entry expired ~$LAC_AGEING_MS ms after the last frame"
 	lac_fdb_has "$H2" lac0 "$m1"
-	check_err $? "H1's entry in H2's fdb (ageing 128) did not stay"
-	ip -n "$H1" link set lac0 type lac ageing 128
+	check_err $? "H1's entry in H2's fdb (ageing ${LAC_AGEING:-128}) did not stay"
+	ip -n "$H1" link set lac0 type lac ageing "${LAC_AGEING:-128}"
 	ip -n "$H1" neigh del 192.0.2.2 dev lac0
 	ip -n "$H2" neigh del 192.0.2.1 dev lac0
 	log_test "ageing changed while up applies to learned entries"

@@ -92,8 +92,8 @@ test_event_ageing()
 
 test_event_delete()
 {
-	ip -n "$H1" link set lac0 type lac ageing 128
-	check_err $? "cannot set ageing 128"
+	ip -n "$H1" link set lac0 type lac ageing "${LAC_AGEING:-128}"
+	check_err $? "cannot set ageing ${LAC_AGEING:-128}"
 	fdb_inject "$H3" 10.0.0.3:7779 "$(group)" --src "$MAC_F"
 	event_check 3 "^$MAC_F dev lac0 dst 10\.0\.0\.3 port 7779 self" "learning"
 	bridge -n "$H1" fdb del "$MAC_F" dev lac0 self

@@ -79,7 +79,7 @@ test_netlink()
 {
 	local lp
 
-	lac_add "$H1" lacn local fd00::1
+	LAC_AGEING='' lac_add "$H1" lacn local fd00::1
 	check_err $? "cannot create a lac with local fd00::1 alone"
 	check_show "$H1" lacn "lac group ff05:56de::1 port 14789 vni 1 localport 0 local fd00::1 ttl 1 ageing 128 "
 	check_info "$H1" lacn group ff05:56de::1
@@ -108,7 +108,7 @@ test_netlink()
 	ip -n "$H1" link del lacg
 
 	ip -n "$H1" link set eth0 mtu 1500
-	lac_add "$H1" lacd dev eth0 local fd00::1
+	LAC_AGEING='' lac_add "$H1" lacd dev eth0 local fd00::1
 	check_err $? "cannot create a lac with dev eth0 local fd00::1"
 	check_show "$H1" lacd "lac group ff05:56de::1 port 14789 vni 1 localport 0 dev eth0 local fd00::1 ttl 1 ageing 128 "
 	check_mtu "$H1" lacd 1430

@@ -246,7 +246,7 @@ test_ageing()
 	check_err $? "H2's entry did not age out (ageing 3)"
 	log_info "H2's entry expired ~${LAC_AGEING_MS:-?} ms after the last frame"
 	lac_fdb_has "$H2" lac0 "$M1"
-	check_err $? "H1's entry in H2's fdb (ageing 128) did not stay"
+	check_err $? "H1's entry in H2's fdb (ageing ${LAC_AGEING:-128}) did not stay"
 	lac_ping "$H1" 192.0.2.2
 	check_err $? "H1 cannot ping H2 after the entry expired"
 	lac_fdb_check "$H1" lac0 "$M2" "$A2" "$LP2"

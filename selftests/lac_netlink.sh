@@ -24,6 +24,8 @@ REQUIRED_CMDS="ss"
 
 set -u
 source "$(dirname "$(readlink -f "$0")")/lib.sh"
+# The defaults are what this program checks: no test-wide ageing.
+LAC_AGEING=''
 
 setup()
 {

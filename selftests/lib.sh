@@ -386,12 +386,30 @@ lac_underlay_create()
 ##############################################################################
 # lac devices
 
+# lac_opts [lac options...]: LAC_OPTS is the options plus "ageing
+# $LAC_AGEING" when LAC_AGEING is set and they have no ageing of their own.
+# The debug run sets it: there minutes pass between the traffic that taught
+# an entry and the check that reads it, more than the default 128 s.  The
+# tests of the default itself unset it.
+lac_opts()
+{
+	local o
+
+	LAC_OPTS=("$@")
+	[ -n "${LAC_AGEING:-}" ] || return 0
+	for o in "$@"; do
+		[ "$o" = ageing ] && return 0
+	done
+	LAC_OPTS+=(ageing "$LAC_AGEING")
+}
+
 # lac_add NS NAME [lac options...]: create a lac device, report ip's errors.
 lac_add()
 {
 	local ns=$1 name=$2 out; shift 2
 
-	if ! out=$(ip -n "$ns" link add "$name" type lac "$@" 2>&1); then
+	lac_opts "$@"
+	if ! out=$(ip -n "$ns" link add "$name" type lac "${LAC_OPTS[@]}" 2>&1); then
 		ktap_print_msg "ip link add $name type lac $*: $out"
 		return 1
 	fi
@@ -1225,7 +1243,8 @@ lac_fam_lac()
 	local i=$1 ns=H$1 a=A$1 out ep; shift
 
 	ns=${!ns}
-	if ! out=$(printf '%s\n' "link add lac0 type lac $*" \
+	lac_opts "$@"
+	if ! out=$(printf '%s\n' "link add lac0 type lac ${LAC_OPTS[*]}" \
 			"addr add 192.0.2.$i/24 dev lac0" "link set lac0 up" |
 		   ip -n "$ns" -batch - 2>&1); then
 		ktap_print_msg "H$i: ip link add lac0 type lac $*, address, up: $out"
@@ -1236,7 +1255,7 @@ lac_fam_lac()
 	printf -v "M$i" %s "${LAC_LINK[address]:-}"
 	printf -v "LP$i" %s "${LAC_LINK[info.local_port]:-0}"
 	printf -v "EP$i" %s "$ep"
-	log_info "H$i lac0 ${LAC_LINK[address]:-} $ep${*:+ ($*)}"
+	log_info "H$i lac0 ${LAC_LINK[address]:-} $ep${LAC_OPTS[*]:+ (${LAC_OPTS[*]})}"
 	[ "${LAC_LINK[info.local_port]:-0}" -gt 0 ]
 }
 
