@@ -234,16 +234,16 @@ test_ageing()
 
 	# Fresh devices; static neighbours so that no ARP refreshes the entries.
 	ip -n "$H1" link del lac0
-	lac_fam_lac 1 "${OPT1[@]}" ageing 3 && lac_fam_lac 2 "${OPT2[@]}"
-	check_err $? "cannot create lac0 with ageing 3"
+	lac_fam_lac 1 "${OPT1[@]}" ageing "$LAC_AGEING_SHORT" && lac_fam_lac 2 "${OPT2[@]}"
+	check_err $? "cannot create lac0 with ageing $LAC_AGEING_SHORT"
 	ip -n "$H1" neigh add 192.0.2.2 lladdr "$M2" nud permanent dev lac0
 	ip -n "$H2" neigh add 192.0.2.1 lladdr "$M1" nud permanent dev lac0
 
 	tb=$(now_ms)
 	lac_ping "$H1" 192.0.2.2
 	check_err $? "H1 cannot ping H2"
-	lac_ageing_check "$H1" lac0 "$M2" 3 "$tb"
-	check_err $? "H2's entry did not age out (ageing 3)"
+	lac_ageing_check "$H1" lac0 "$M2" "$LAC_AGEING_SHORT" "$tb"
+	check_err $? "H2's entry did not age out (ageing $LAC_AGEING_SHORT)"
 	log_info "H2's entry expired ~${LAC_AGEING_MS:-?} ms after the last frame"
 	lac_fdb_has "$H2" lac0 "$M1"
 	check_err $? "H1's entry in H2's fdb (ageing ${LAC_AGEING:-128}) did not stay"
