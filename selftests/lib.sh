@@ -1038,11 +1038,14 @@ lac_expect_error_glob()
 # lac_ageing_check NS DEV MAC AGEING_S T_BEFORE_MS: the entry of MAC, last
 # refreshed by a frame sent after T_BEFORE_MS (and before now), is still
 # there one second later (when that proves anything: under heavy load the
-# check may come too late) and goes within AGEING_S + 3 s.  Sets
-# LAC_AGEING_MS to the age (ms) at which it went.
+# check may come too late) and goes within AGEING_S, plus the interval of
+# the scan that removes expired entries (AGEING_S / 2, 0.5 s to 10 s), plus
+# 3 s.  Sets LAC_AGEING_MS to the age (ms) at which it went.
 lac_ageing_check()
 {
-	local ns=$1 dev=$2 mac=$3 age=$(($4 * 1000)) tb=$5 t0 tc
+	local ns=$1 dev=$2 mac=$3 age=$(($4 * 1000)) tb=$5 t0 tc scan
+
+	scan=$((age / 2 < 500 ? 500 : age / 2 > 10000 ? 10000 : age / 2))
 
 	t0=$(now_ms)
 	lac_fdb_has "$ns" "$dev" "$mac" || {
@@ -1058,7 +1061,7 @@ lac_ageing_check()
 		fi
 		ktap_print_msg "note: the check came $((tc - tb)) ms after the last frame (loaded machine)"
 	fi
-	if ! lac_wait_ms $((t0 + age + 3000 - $(now_ms))) not lac_fdb_has "$ns" "$dev" "$mac"; then
+	if ! lac_wait_ms $((t0 + age + scan + 3000 - $(now_ms))) not lac_fdb_has "$ns" "$dev" "$mac"; then
 		ktap_print_msg "$mac still there $(($(now_ms) - t0)) ms after the last frame (ageing $4 s)"
 		return 1
 	fi
