@@ -153,7 +153,7 @@ test_ageing_effect()
 	check_err $? "cannot set ageing $LAC_AGEING_SHORT while up"
 	lac_ageing_check "$H1" lac0 "$m2" "$LAC_AGEING_SHORT" "$tb"
 	check_err $? "H2's entry did not age out as set while up (ageing $LAC_AGEING_SHORT)"
-	log_info "H2's entry expired ~$LAC_AGEING_MS ms after the last frame"
+	log_info "H2's entry expired ~${LAC_AGEING_MS:-?} ms after the last frame"
 	lac_fdb_has "$H2" lac0 "$m1"
 	check_err $? "H1's entry in H2's fdb (ageing ${LAC_AGEING:-128}) did not stay"
 	ip -n "$H1" link set lac0 type lac ageing "${LAC_AGEING:-128}"
