@@ -32,7 +32,7 @@ KSFT_SKIP=4
 # shellcheck disable=SC2034 # used by the tests
 LAC_WAIT_START=$((LAC_WAIT > 30 ? LAC_WAIT : 30))
 # The ageing of the tests that watch an entry expire: 3 s, or 30 s on a slow
-# run (LAC_AGEING set, see lac_opts), where the ping that teaches the entry
+# run (LAC_AGEING set, see lac_ageing_opts), where the ping that teaches the entry
 # and the first look at it can take longer than 3 s and the entry would be
 # gone before the check could see it.
 # shellcheck disable=SC2034 # used by the tests
@@ -393,12 +393,12 @@ lac_underlay_create()
 ##############################################################################
 # lac devices
 
-# lac_opts [lac options...]: LAC_OPTS is the options plus "ageing
+# lac_ageing_opts [lac options...]: LAC_OPTS is the options plus "ageing
 # $LAC_AGEING" when LAC_AGEING is set and they have no ageing of their own.
 # The debug run sets it: there minutes pass between the traffic that taught
 # an entry and the check that reads it, more than the default 128 s.  The
 # tests of the default itself unset it.
-lac_opts()
+lac_ageing_opts()
 {
 	local o
 
@@ -415,7 +415,7 @@ lac_add()
 {
 	local ns=$1 name=$2 out; shift 2
 
-	lac_opts "$@"
+	lac_ageing_opts "$@"
 	if ! out=$(ip -n "$ns" link add "$name" type lac "${LAC_OPTS[@]}" 2>&1); then
 		ktap_print_msg "ip link add $name type lac $*: $out"
 		return 1
@@ -1253,7 +1253,7 @@ lac_fam_lac()
 	local i=$1 ns=H$1 a=A$1 out ep; shift
 
 	ns=${!ns}
-	lac_opts "$@"
+	lac_ageing_opts "$@"
 	if ! out=$(printf '%s\n' "link add lac0 type lac ${LAC_OPTS[*]}" \
 			"addr add 192.0.2.$i/24 dev lac0" "link set lac0 up" |
 		   ip -n "$ns" -batch - 2>&1); then
