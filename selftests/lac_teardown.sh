@@ -57,19 +57,37 @@ setup()
 	lac_ctr_mesh 4 $CONTAINERS && lac_ctr_mesh 6 $CONTAINERS
 }
 
+# who: each container's MAC and lac port, to read a failure's dumps.
+who()
+{
+	local fam hk ns
+
+	for fam in 4 6; do
+		for hk in $CONTAINERS; do
+			ns=$(cns "$fam" "$hk")
+			[ -e "/run/netns/$ns" ] || continue
+			ktap_print_msg "C${fam}_$hk $(dev_mac "$ns" eth0) port $(lac_localport "$ns" eth0)"
+		done
+	done
+}
+
 # mesh FAM HK...: every pair of these containers pings.
 mesh()
 {
 	local fam=$1; shift
 
-	lac_ctr_mesh "$fam" "$@"
-	check_err $? "IPv$fam LAC: not every pair of containers $* pings"
+	lac_ctr_mesh "$fam" "$@" && return 0
+	check_err 1 "IPv$fam LAC: not every pair of containers $* pings"
+	who
 }
+
+declare -A BG_NS=()
 
 # bg NAME FAM FROM-HK TO-HK: background ping (every 0.05 s) between containers.
 bg()
 {
-	lac_bg_ping "$1" "$(cns "$2" "$3")" "$(lac_ctr_ip "$2" "$4")" 0.05
+	BG_NS[$1]=$(cns "$2" "$3")
+	lac_bg_ping "$1" "${BG_NS[$1]}" "$(lac_ctr_ip "$2" "$4")" 0.05
 }
 
 # flowing NAME...: each background ping gets replies.
@@ -78,8 +96,12 @@ flowing()
 	local name
 
 	for name in "$@"; do
-		lac_bg_ping_wait "$name" 3 5
-		check_err $? "background ping $name gets no replies"
+		lac_bg_ping_wait "$name" 3 5 && continue
+		check_err 1 "background ping $name gets no replies"
+		tail -n 3 "$LAC_TMPDIR/$name.ping" | ktap_print_pipe
+		ip -n "${BG_NS[$name]}" neigh show | ktap_print_pipe
+		lac_dump "${BG_NS[$name]}"
+		who
 	done
 }
 

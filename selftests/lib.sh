@@ -688,6 +688,8 @@ lac_ping_many()
 		done' lac_ping_many "$@")
 	[ -z "$out" ] && return 0
 	ktap_print_msg "from $ns no answer from: ${out//$'\n'/ }"
+	ip -n "$ns" neigh show 2>&1 | ktap_print_pipe
+	lac_dump "$ns"
 	return 1
 }
 
@@ -702,6 +704,11 @@ lac_ping_mesh()
 			[ "$a" = "$b" ] || dst+=("${b#*=}")
 		done
 		lac_ping_many "${a%%=*}" "${dst[@]}" || rc=1
+	done
+	[ $rc -eq 0 ] && return 0
+	for a in "$@"; do
+		ip -n "${a%%=*}" -br link show type lac 2>&1 |
+			sed "s/^/${a#*=} /" | ktap_print_pipe
 	done
 	return $rc
 }
@@ -1139,8 +1146,9 @@ lac_bg_ping_reply_after()
 
 lac_main()
 {
-	local tests t before start
+	local tests t before start prog_start
 
+	prog_start=$(now_ms)
 	if [ $# -gt 0 ]; then
 		tests="$*"
 	else
@@ -1156,6 +1164,7 @@ lac_main()
 	lac_require
 	if declare -F setup > /dev/null; then
 		setup || ktap_exit_fail_msg "setup failed"
+		log_info "setup took $(($(now_ms) - prog_start)) ms"
 	fi
 	for t in $tests; do
 		before=$KTAP_TESTNO
@@ -1171,6 +1180,7 @@ lac_main()
 			ktap_test_fail "$t (reported no result)"
 		fi
 	done
+	log_info "$(basename "$0") took $(($(now_ms) - prog_start)) ms before its clean-up"
 	ktap_finished
 }
 
