@@ -12,6 +12,9 @@
 #   - the underlay (host) netns is deleted first
 #   - the module is unloaded (then loaded again, as lac_rmmod.sh does)
 #
+# A container made again keeps its MAC (lac_ctr_mac: with a new one, a
+# peer's stale ARP entry can stall pings to it for 9 s).
+#
 # After each, the surviving containers keep pinging, the lac sockets are gone
 # from the underlay netns, and nothing leaked: the UDP sockets of each host
 # (/proc/net/sockstat*), the IPv6 UDP socket objects (slab UDPv6) and the

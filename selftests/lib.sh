@@ -446,7 +446,14 @@ lac_container_add()
 # Container set-ups (lac_containers.sh, lac_teardown.sh) on a dual-stack
 # underlay: container HK (on host H, number K) of LAC family FAM is the
 # namespace $C<FAM>_<HK>; its eth0 is a lac device of $H<H> (IPv6: local
-# fd00::H) with address 192.0.2.HK (IPv4 LAC) or 198.51.100.HK (IPv6 LAC).
+# fd00::H) with address 192.0.2.HK (IPv4 LAC) or 198.51.100.HK (IPv6 LAC)
+# and MAC 02:1a:00:00:0FAM:HK.  The MAC follows the container, as Docker's
+# follows the IP: a container made again has its old one.  With a new MAC,
+# a peer whose ARP entry for that IP went stale less than a second before
+# the new container's first broadcasts ignores them (ARP's locktime) and
+# only finds the new MAC after its probes of the old one fail, some 9 s
+# later: kernel ARP, not lac, but a stall that lac_teardown.sh would take
+# for a broken LAC.
 
 lac_ctr_ns()
 {
@@ -460,6 +467,11 @@ lac_ctr_ip()
 	if [ "$1" = 6 ]; then echo "198.51.100.$2"; else echo "192.0.2.$2"; fi
 }
 
+lac_ctr_mac()
+{
+	echo "02:1a:00:00:0$1:$2"
+}
+
 # lac_ctr_add FAM HK
 lac_ctr_add()
 {
@@ -468,7 +480,8 @@ lac_ctr_add()
 	# The tests read learned entries minutes after the traffic on a slow
 	# (debug) kernel: the default ageing (128 s) would take them away.
 	[ "$fam" = 6 ] && opts+=(local "fd00::${hk:0:1}")
-	lac_container_add "C$1_$2" "${!h}" "$(lac_ctr_ip "$fam" "$hk")/24" "${opts[@]}"
+	lac_container_add "C$1_$2" "${!h}" "$(lac_ctr_ip "$fam" "$hk")/24" \
+		address "$(lac_ctr_mac "$fam" "$hk")" "${opts[@]}"
 }
 
 # lac_ctr_mesh FAM HK...: every pair of these containers pings.
