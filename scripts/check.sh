@@ -121,7 +121,9 @@ tally() {
 }
 
 for k in "$@"; do
-	echo "# selftests on $k: started $(date +%T)${LAC_CHECK_PART:+, part $LAC_CHECK_PART:} $(suite_part | tr '\n' ' ')"
+	echo "# selftests on $k: started $(date +%T)"
+	[ -z "${LAC_CHECK_PART:-}" ] ||
+		echo "# part $LAC_CHECK_PART: $(suite_part | tr '\n' ' ')"
 	if [ "${LAC_CHECK_PARALLEL:-1}" = 1 ]; then
 		kernel "$k" &
 	else
