@@ -147,7 +147,7 @@ check-newest: deps
 # kmemleak check.  Everything runs 5-10 times slower than on a Debian
 # kernel, so the suite is split over two VMs side by side (one host core
 # each), each VM gets 8 h, each test LAC_DEBUG_TEST_TIMEOUT seconds instead
-# of the 300 of selftests/settings (lac_hostile.sh takes over 30 min; on a
+# of the 600 of selftests/settings (lac_hostile.sh takes over 30 min; on a
 # slow day lac_races.sh took more than an hour for 5 of its 6 cases), the
 # tests' helpers (tcpdump, vde_plug, Python receivers) LAC_WAIT seconds to
 # start instead of 10, and lac_hostile_bulk.sh's generator 600 s instead of

@@ -26,7 +26,7 @@ run() {
 	log=build/check-$k-$label.log
 	env LAC_VM_STRICT=1 LAC_VM_LOGNAME="check-$k-$label" "${env[@]}" \
 		scripts/vm-run.sh -k "$k" \
-		-t "${LAC_CHECK_TIMEOUT:-2400}" -- selftests/run.sh "$@" \
+		-t "${LAC_CHECK_TIMEOUT:-3600}" -- selftests/run.sh "$@" \
 		> "$log" 2>&1
 	echo $? > "$log.rc"
 }
