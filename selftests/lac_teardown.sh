@@ -68,7 +68,7 @@ who()
 	for fam in 4 6; do
 		for hk in $CONTAINERS; do
 			ns=$(cns "$fam" "$hk")
-			[ -e "/run/netns/$ns" ] || continue
+			ip -n "$ns" link show eth0 > /dev/null 2>&1 || continue
 			ktap_print_msg "C${fam}_$hk $(dev_mac "$ns" eth0) port $(lac_localport "$ns" eth0)"
 		done
 	done
