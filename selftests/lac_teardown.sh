@@ -60,7 +60,8 @@ setup()
 	lac_ctr_mesh 4 $CONTAINERS && lac_ctr_mesh 6 $CONTAINERS
 }
 
-# who: each container's MAC and lac port, to read a failure's dumps.
+# who: each container's MAC and lac port, to read a failed background
+# ping's dumps (a failed mesh lists its members' MACs itself).
 who()
 {
 	local fam hk ns
@@ -79,9 +80,8 @@ mesh()
 {
 	local fam=$1; shift
 
-	lac_ctr_mesh "$fam" "$@" && return 0
-	check_err 1 "IPv$fam LAC: not every pair of containers $* pings"
-	who
+	lac_ctr_mesh "$fam" "$@"
+	check_err $? "IPv$fam LAC: not every pair of containers $* pings"
 }
 
 declare -A BG_NS=()
@@ -102,8 +102,7 @@ flowing()
 		lac_bg_ping_wait "$name" 3 5 && continue
 		check_err 1 "background ping $name gets no replies"
 		tail -n 3 "$LAC_TMPDIR/$name.ping" | ktap_print_pipe
-		ip -n "${BG_NS[$name]}" neigh show | ktap_print_pipe
-		lac_dump "${BG_NS[$name]}"
+		lac_dump_neigh "${BG_NS[$name]}"
 		who
 	done
 }

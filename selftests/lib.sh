@@ -701,8 +701,7 @@ lac_ping_many()
 		done' lac_ping_many "$@")
 	[ -z "$out" ] && return 0
 	ktap_print_msg "from $ns no answer from: ${out//$'\n'/ }"
-	ip -n "$ns" neigh show 2>&1 | ktap_print_pipe
-	lac_dump "$ns"
+	lac_dump_neigh "$ns"
 	return 1
 }
 
@@ -738,6 +737,14 @@ lac_udp_bound()
 	ip netns exec "$1" ss -uanH | awk -v p="$2" '
 		{ n = split($4, a, ":"); if (a[n] == p) found = 1 }
 		END { exit !found }'
+}
+
+# lac_dump_neigh NS: the neighbours of NS and lac_dump NS, for a ping from
+# NS that got no answer.
+lac_dump_neigh()
+{
+	ip -n "$1" neigh show 2>&1 | ktap_print_pipe
+	lac_dump "$1"
 }
 
 # lac_dump NS...: state of the lac devices and UDP sockets of each NS, as
