@@ -53,19 +53,18 @@ suite_part() {
 	selftests/run.sh -l | awk -v i="$i" -v n="$n" '(NR - i) % n == 0'
 }
 
-# kernel KERNEL: the suite, and lac_noipv6.sh after it; with
-# LAC_CHECK_SPLIT=N, the suite's programs are dealt out in turn to N VMs
+# kernel KERNEL: the suite (PROGS), and lac_noipv6.sh after it; with
+# LAC_CHECK_SPLIT=N, the programs are dealt out in turn to N VMs
 # side by side, and lac_noipv6.sh follows the last (the shortest).
 kernel() {
 	local k=$1 n=${LAC_CHECK_SPLIT:-1} i j
-	local -a progs part
+	local -a part
 
 	rm -f "build/check-$k-"*.log "build/check-$k-"*.log.rc
-	mapfile -t progs < <(suite_part)
 	for ((i = 0; i < n; i++)); do
 		part=()
-		for ((j = i; j < ${#progs[@]}; j += n)); do
-			part+=("${progs[j]}")
+		for ((j = i; j < ${#PROGS[@]}; j += n)); do
+			part+=("${PROGS[j]}")
 		done
 		{
 			run "$k" "$(part_label $((i + 1)) "$n")" -- "${part[@]}"
@@ -85,7 +84,8 @@ labels() {
 }
 
 # A bad LAC_CHECK_PART fails here, not as VMs that run nothing.
-[ -n "$(suite_part)" ] || exit 2
+mapfile -t PROGS < <(suite_part)
+[ ${#PROGS[@]} -gt 0 ] || exit 2
 
 passed=0
 failed=0
@@ -123,7 +123,7 @@ tally() {
 for k in "$@"; do
 	echo "# selftests on $k: started $(date +%T)"
 	[ -z "${LAC_CHECK_PART:-}" ] ||
-		echo "# part $LAC_CHECK_PART: $(suite_part | tr '\n' ' ')"
+		echo "# part $LAC_CHECK_PART: ${PROGS[*]}"
 	if [ "${LAC_CHECK_PARALLEL:-1}" = 1 ]; then
 		kernel "$k" &
 	else
