@@ -26,9 +26,10 @@ KSFT_SKIP=4
 
 # Seconds the waiting helpers wait by default before giving up.
 : "${LAC_WAIT:=10}"
-# Seconds a program started in the background may take to be ready: the
-# first python of a VM reads its modules from the 9p root, slowly when the
-# host is loaded.
+# Seconds a program may take to start and do a short job (a program started
+# in the background to be ready, rmmod to unload lac): the first python of a
+# VM reads its modules from the 9p root, slowly when the host is loaded, and
+# rmmod under a flood took more than 30 s on the debug kernel.
 # shellcheck disable=SC2034 # used by the tests
 LAC_WAIT_START=$((LAC_WAIT > 30 ? LAC_WAIT : 30))
 # The ageing of the tests that watch an entry expire: 8 s, or 30 s on a slow
@@ -1014,12 +1015,25 @@ lac_module_refcnt()
 
 # lac_rmmod: unload lac and wait until it is gone (lac_load_module loads it
 # again).
+# lac_module_state: one line on the module, for a failed unload.
+lac_module_state()
+{
+	if lac_module_loaded; then
+		echo "lac still loaded: state $(cat /sys/module/lac/initstate 2> /dev/null), refcnt $(cat /sys/module/lac/refcnt 2> /dev/null)"
+	else
+		echo "lac unloaded"
+	fi
+}
+
 lac_rmmod()
 {
-	local out
+	local out rc
 
-	if ! out=$(timeout 30 rmmod lac 2>&1); then
-		ktap_print_msg "rmmod lac: $out"
+	out=$(timeout "$LAC_WAIT_START" rmmod lac 2>&1)
+	rc=$?
+	if [ "$rc" -ne 0 ]; then
+		[ "$rc" -ne 124 ] || out="timed out after $LAC_WAIT_START s"
+		ktap_print_msg "rmmod lac: $out; $(lac_module_state)"
 		return 1
 	fi
 	lac_wait 5 not lac_module_loaded
