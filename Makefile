@@ -159,9 +159,9 @@ check-newest: deps
 # default 128: minutes pass there between the traffic that taught an entry
 # and the check that reads it.  This run looks for memory and locking bugs,
 # not for speed.  The whole suite takes more than a 3-hour session there
-# (2026-11-21: 9 programs of each half in 2 h): LAC_CHECK_PART=I/N runs part I of N
-# (every Nth program from the Ith; `make check-debug LAC_CHECK_PART=1/3`,
-# then 2/3 and 3/3 on the same commit).
+# (2026-11-21: 9 programs of each half in 2 h): LAC_CHECK_PART=I/N runs
+# part I of N (every Nth program from the Ith; `make check-debug
+# LAC_CHECK_PART=1/3`, then 2/3 and 3/3 on the same commit).
 DEBUG_SH := $(REPO)/scripts/debug-kernel.sh
 LAC_DEBUG_TEST_TIMEOUT ?= 7200
 

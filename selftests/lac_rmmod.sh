@@ -56,7 +56,7 @@ test_rmmod_with_devices()
 	[ "$n" -eq 4 ]
 	check_err $? "$n lac devices before rmmod, want 4"
 
-	out=$(timeout "$LAC_WAIT_START" rmmod lac 2>&1)
+	out=$(lac_rmmod 2>&1)
 	check_err $? "rmmod lac failed: $out"
 	lac_wait 5 not lac_module_loaded
 	check_err $? "/sys/module/lac still exists after rmmod"

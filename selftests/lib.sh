@@ -1013,18 +1013,18 @@ lac_module_refcnt()
 	cat /sys/module/lac/refcnt 2> /dev/null || echo -
 }
 
-# lac_rmmod: unload lac and wait until it is gone (lac_load_module loads it
-# again).
 # lac_module_state: one line on the module, for a failed unload.
 lac_module_state()
 {
 	if lac_module_loaded; then
-		echo "lac still loaded: state $(cat /sys/module/lac/initstate 2> /dev/null), refcnt $(cat /sys/module/lac/refcnt 2> /dev/null)"
+		echo "lac still loaded: state $(cat /sys/module/lac/initstate 2> /dev/null), refcnt $(lac_module_refcnt)"
 	else
 		echo "lac unloaded"
 	fi
 }
 
+# lac_rmmod: unload lac and wait until it is gone (lac_load_module loads it
+# again).
 lac_rmmod()
 {
 	local out rc
