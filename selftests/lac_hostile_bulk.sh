@@ -86,7 +86,8 @@ test_gro()
 }
 
 # A MAC flood from H3 stops at maxaddress; H2's entry stays and traffic to
-# it still flows, during the flood (ping) and after it (iperf3).
+# it still flows, during the flood (ping) and after it (iperf3, at no less
+# than a quarter of its rate before).
 test_macflood()
 {
 	local n ll replies sent rate0 rate1
@@ -99,6 +100,8 @@ test_macflood()
 	check_err $? "H2 is not learned"
 	rate0=$(iperf_rate)
 	log_info "iperf3 H1 -> H2 before the flood: $rate0 kbit/s"
+	positive "$rate0"
+	check_err $? "no iperf3 traffic from H1 to H2 before the flood"
 
 	hs_begin "$H1" lac0
 	lac_bg_ping flood "$H1" 192.0.2.2 0.2
@@ -132,8 +135,11 @@ test_macflood()
 
 	rate1=$(iperf_rate)
 	log_info "iperf3 H1 -> H2 after the flood: $rate1 kbit/s (before: $rate0)"
-	positive "$rate1"
-	check_err $? "no iperf3 traffic from H1 to H2 after the flood"
+	# Two iperf3 runs of one contender differ by up to 40 % under TCG
+	# (Documentation/networking/lac-bench.rst): only a slowdown well
+	# beyond that, like a lookup that walks the table, fails.
+	positive "$rate1" && awk -v a="$rate1" -v b="$rate0" 'BEGIN { exit !(a * 4 >= b) }'
+	check_err $? "iperf3 H1 -> H2 after the flood: $rate1 kbit/s, below a quarter of $rate0"
 	ip -n "$H1" link set lac0 type lac flush maxaddress 0 ageing 3600
 	log_test "MAC flood of $SENT MACs: stops at maxaddress $HOSTILE_MAXADDR, forwarding goes on"
 }
