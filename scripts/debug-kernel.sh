@@ -150,6 +150,10 @@ DEBUG_LIST=y
 DEBUG_NET=y
 NET_DEV_REFCNT_TRACKER=y
 NET_NS_REFCNT_TRACKER=y
+FAULT_INJECTION=y
+FAILSLAB=y
+FAULT_INJECTION_DEBUG_FS=y
+FAULT_INJECTION_STACKTRACE_FILTER=y
 DRM=n
 FB=n
 SOUND=n
@@ -198,6 +202,11 @@ EOT
 #   kernel stacks) needs it with KASAN.
 # - RCU_EXPERT: needed by PROVE_RCU_LIST (lockdep conditions of
 #   list_for_each_entry_rcu, which the FDB uses).
+# - FAILSLAB, FAULT_INJECTION_STACKTRACE_FILTER: for lac_faults.sh, which
+#   fails each slab allocation made under lac's code in turn
+#   (/proc/thread-self/fail-nth) to walk every error unwind.  Not
+#   FAIL_PAGE_ALLOC: a failed page allocation under percpu or vmalloc
+#   dumps a stack, which the console check cannot tell from a bug.
 # - DEBUG_KMEMLEAK_AUTO_SCAN=n: no scan at random points of the suite (one
 #   costs seconds of a TCG vCPU); scripts/kmemleak-check.sh scans when told.
 # - DEBUG_NET, NET_{DEV,NS}_REFCNT_TRACKER: the networking core's own checks,
@@ -273,10 +282,26 @@ kmake() {
 	nice -n 19 make -C "$SRC" O="$OUT" -j"$JOBS" "$@"
 }
 
+# A new configuration of the same source starts from a copy of the current
+# build: kbuild then rebuilds only what the changed options touch (minutes,
+# not the better part of an hour).  Not across source versions: the copied
+# objects would look newer than the new sources.
+seed_build() {
+	local out=$1 cur
+
+	cur=$(readlink -f "$TOP/current" 2> /dev/null) || return 0
+	[ -f "$cur/release" ] && [ ! -e "$out" ] || return 0
+	[ "$(readlink -f "$cur/build/source")" = "$(readlink -f "$SRC")" ] || return 0
+	log "seeding $out from $cur/build"
+	mkdir -p "$(dirname "$out")"
+	cp -a "$cur/build" "$out.tmp" && mv "$out.tmp" "$out"
+}
+
 build() {
 	local dir=$1 t0 t1 rel
 
 	OUT="$dir/build"
+	seed_build "$OUT"
 	mkdir -p "$OUT"
 	log "configuring $OUT"
 	kmake -s x86_64_defconfig > /dev/null
