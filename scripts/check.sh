@@ -36,10 +36,11 @@ part_label() {
 	if [ "$2" -le 1 ]; then echo all; else echo "all$1of$2"; fi
 }
 
-# suite_part: the suite's programs, one a line; with LAC_CHECK_PART=I/N,
-# only part I of N: every Nth program from the Ith.  (The debug kernel's
-# suite takes longer than a machine may stay up: it can run a part at a
-# time.)
+# suite_part: the suite's programs, one a line, and LAC_CHECK_EXTRA's
+# (programs that need a particular kernel, e.g. lac_faults.sh); with
+# LAC_CHECK_PART=I/N, only part I of N: every Nth program from the Ith.
+# (The debug kernel's suite takes longer than a machine may stay up: it can
+# run a part at a time.)
 suite_part() {
 	local part=${LAC_CHECK_PART:-1/1} i n
 
@@ -50,7 +51,9 @@ suite_part() {
 	fi
 	i=${BASH_REMATCH[1]}
 	n=${BASH_REMATCH[2]}
-	selftests/run.sh -l | awk -v i="$i" -v n="$n" '(NR - i) % n == 0'
+	# shellcheck disable=SC2086 # one program a word
+	{ selftests/run.sh -l; printf '%s\n' ${LAC_CHECK_EXTRA:-}; } |
+		awk -v i="$i" -v n="$n" 'NF && (NR - i) % n == 0'
 }
 
 # kernel KERNEL: the suite (PROGS), and lac_noipv6.sh after it; with
