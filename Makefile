@@ -6,7 +6,8 @@
 #   make demo            install what is missing, build, show a LAC in a VM
 #   make check           lint + build for every Debian kernel + selftests in a VM on each
 #   make lint            checkpatch --strict and sparse on the module sources,
-#                        the iproute2 series checks and docs
+#                        the iproute2 series checks, docs, and shellcheck of
+#                        the selftests
 #   make docs            every .rst under Documentation/ through docutils'
 #                        rst2html, any warning fails; HTML in build/docs/
 #   make modules-all     the module for every kernel the VM tests use
@@ -96,6 +97,8 @@ demo: deps
 
 lint: checkpatch sparse docs
 	@$(MAKE) -s --no-print-directory -C iproute2-patch check
+	@$(MAKE) -s --no-print-directory -C selftests check > /dev/null
+	@echo "selftests: shellcheck and python syntax clean"
 
 # Debian's python3-docutils (scripts/install-deps.sh): /usr/bin/rst2html runs
 # the system python3, whatever python3 comes first in PATH.
