@@ -36,9 +36,10 @@ static void print_explain(FILE *f)
 		"	NUMBER	:= 0-4294967295 (maxaddress 0: no limit)\n"
 		"\n"
 		"group, vni, port, dev, local and nogroup change only while the\n"
-		"device is down.  flush (ip link set only) deletes every learned\n"
-		"FDB entry.  ip -d link show also prints localport, the unicast\n"
-		"UDP port of the device (0 while it is down).\n"
+		"device is down; group without nogroup turns nogroup off.\n"
+		"flush (ip link set only) deletes every learned FDB entry.\n"
+		"ip -d link show also prints localport, the unicast UDP port\n"
+		"of the device (0 while it is down).\n"
 		"\n"
 		"Defaults: group %u.%u.%u.%u (IPv6: ff05:56de::1) vni %u port %u ttl %u ageing %u\n",
 		(LAC_DEFAULT_GROUP >> 24) & 0xff,
@@ -170,6 +171,13 @@ static int lac_parse_opt(struct link_util *lu, int argc, char **argv,
 		}
 		argc--, argv++;
 	}
+
+	/* "group" alone turns flooding to the group back on, so that there is
+	 * a way back from "nogroup" (which keeps its meaning beside "group").
+	 */
+	if (LAC_ATTRSET(attrs, IFLA_LAC_GROUP) &&
+	    !LAC_ATTRSET(attrs, IFLA_LAC_NOGROUP))
+		addattr8(n, 1024, IFLA_LAC_NOGROUP, 0);
 
 	return 0;
 }

@@ -103,9 +103,11 @@ Only the parameters given are sent: the kernel has the defaults
 (group 239.0.0.1, vni 1, port 14789, ttl 1, ageing 128, learning,
 no limit on learned entries) and validates the values.  "nogroup" keeps
 the device off the multicast group: it floods to the FDB's
-00:00:00:00:00:00 entries only.  "flush" deletes every learned FDB
-entry.  "ip -d link show" prints the parameters back, along with the
-unicast UDP port the device bound ("localport"):
+00:00:00:00:00:00 entries only; "group ADDR" without "nogroup" sends
+IFLA_LAC_NOGROUP 0, so that it can be turned off again.  "flush"
+deletes every learned FDB entry.  "ip -d link show" prints the
+parameters back, along with the unicast UDP port the device bound
+("localport"):
 
   lac group 239.0.0.1 port 14789 vni 1 localport 40123 ttl 1 ageing 128
 

@@ -12,6 +12,7 @@
 ALL_TESTS="
 	test_flood_list
 	test_flood_tx_nogroup
+	test_flood_nogroup_off
 	test_flood_tx_group
 	test_flood_list_down_up
 "
@@ -116,6 +117,36 @@ test_flood_tx_nogroup()
 	check_err $? "$n datagrams went to a multicast address from a nogroup device"
 	[ "$RET" -eq 0 ] || lac_capture_show ng
 	log_test "nogroup: broadcast and unknown unicast go to every flood target only"
+}
+
+# After test_flood_tx_nogroup: "ip link set ... type lac group ADDR" without
+# "nogroup" (down) turns nogroup off, and the device floods to the group
+# again, beside its flood list.
+test_flood_nogroup_off()
+{
+	local got n
+
+	[ "$(lac_info "$H1" lac0 nogroup)" = true ]
+	check_err $? "lac0 of H1 is not nogroup before the test"
+	ip -n "$H1" link set lac0 down &&
+		ip -n "$H1" link set lac0 type lac group "$LAC_GROUP" &&
+		ip -n "$H1" link set lac0 up
+	check_err $? "cannot set lac0 down, group $LAC_GROUP and up"
+	got=$(lac_info "$H1" lac0 nogroup)
+	[ "$got" = false ]
+	check_err $? "JSON info_data.nogroup is '$got' after group $LAC_GROUP, want false"
+	LP1=$(fdb_localport "$H1" lac0)
+	flood_tx ng0
+	check_err $? "cannot capture on H1 eth0"
+	flood_check ng0 "$LAC_GROUP" "$LAC_GROUP_PORT"
+	check_err $? "broadcast/unknown unicast did not go to the group"
+	flood_check ng0 10.0.0.3 7003
+	check_err $? "broadcast/unknown unicast did not go to 10.0.0.3:7003"
+	n=$(lac_capture_count ng0 "$MCAST_COND")
+	[ "$n" -ge 2 ]
+	check_err $? "$n datagrams to a multicast address, want 2 or more"
+	[ "$RET" -eq 0 ] || lac_capture_show ng0
+	log_test "group without nogroup turns nogroup off: floods go to the group again"
 }
 
 test_flood_tx_group()
