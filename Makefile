@@ -156,8 +156,8 @@ check-newest: deps
 # start instead of 10, and lac_hostile_bulk.sh's generator 600 s instead of
 # 75 (it sends about 120 random datagrams, 40 flood frames a second there:
 # not the 100 k of each it sends on Debian kernels, but more than the tenth
-# it must), and lac_nlabuse.sh's churn 300 s instead of 30 (it makes about
-# 2 devices and 8 entries a second there; the leak check needs 100 and 1000
+# it must), and lac_nlabuse.sh's churn 300 s instead of 120 (it makes about
+# 9 devices and 46 entries a second there; the leak check needs 100 and 1000
 # rounds).  Learned entries live LAC_AGEING (3600) seconds instead of the
 # default 128: minutes pass there between the traffic that taught an entry
 # and the check that reads it.  This run looks for memory and locking bugs,
