@@ -14,7 +14,7 @@ PKGS="build-essential bc bison flex libelf-dev libssl-dev dwarves kmod cpio xz-u
       busybox-static qemu-system-x86 iproute2 iputils-ping iperf3 tcpdump
       ethtool vdeplug libvdeplug2 sparse dpkg-dev libmnl-dev libcap-dev
       libbsd-dev pkg-config python3 python3-docutils debootstrap nftables
-      man-db groff-base jq shellcheck"
+      man-db groff-base jq shellcheck vdens libvdeplug-agno wireguard-tools"
 
 log() { echo "install-deps: $*" >&2; }
 
