@@ -41,8 +41,10 @@ NEWEST_SH := $(REPO)/scripts/newest-kernel.sh
 NEWEST_KERNEL = $(shell cat $(LAC_CACHE)/kernel-newest 2>/dev/null)
 LAC_NEWEST ?= 0
 
-MOD_SRCS := Kbuild lac_main.c lac_fdb.c lac_netlink.c lac_sock.c lac.h lac_compat.h
-LINT_SRCS := lac_main.c lac_fdb.c lac_netlink.c lac_sock.c lac.h lac_compat.h \
+MOD_SRCS := Kbuild lac_main.c lac_fdb.c lac_netlink.c lac_sock.c lac_crypto.c \
+	    lac.h lac_compat.h
+LINT_SRCS := lac_main.c lac_fdb.c lac_netlink.c lac_sock.c lac_crypto.c lac.h \
+	     lac_compat.h \
 	     include/uapi/linux/if_lac.h
 CHECKPATCH = $(LAC_CACHE)/linux-source-6.12/scripts/checkpatch.pl
 
