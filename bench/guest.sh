@@ -1212,7 +1212,7 @@ main()
 		command -v wg > /dev/null || die "wg is missing (wireguard-tools)"
 	fi
 	# Module autoload may not reach modprobe (the VM's chroot).
-	for arg in wireguard vxlan gcm ghash-clmulni-intel aesni-intel \
+	for arg in wireguard vxlan gcm ctr ghash-generic aesni-intel \
 		chacha20poly1305 chacha-x86_64 poly1305-x86_64; do
 		modprobe -q "$arg" 2> /dev/null
 	done
