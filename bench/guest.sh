@@ -1213,7 +1213,7 @@ main()
 	fi
 	# Module autoload may not reach modprobe (the VM's chroot).
 	for arg in wireguard vxlan gcm ctr ghash-generic aesni-intel \
-		chacha20poly1305 chacha-x86_64 poly1305-x86_64; do
+		chacha20poly1305 chacha chacha-x86_64 poly1305-x86_64; do
 		modprobe -q "$arg" 2> /dev/null
 	done
 	if [[ ,$ONLY, == *,fdb,* ]] && [ "$FDB_FILL" = learned ]; then

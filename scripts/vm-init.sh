@@ -96,11 +96,15 @@ log "running the job"
 # is done: a serial line of a loaded TCG guest can drop bytes.  ttyS1 has
 # the same for a live view.
 set -o pipefail
-# In a mount namespace of its own, the host root is moved over / before the
-# chroot, as switch_root does: a plain chroot would leave the job "in a
-# chroot", where the kernel refuses new user namespaces (unshare -U).
+# In a mount namespace of its own, the host root becomes the root before
+# the chroot: a plain chroot would leave the job "in a chroot", where the
+# kernel refuses new user namespaces (unshare -U).  Kernels whose initramfs
+# sits on nullfs (7.x) allow pivot_root; older ones need switch_root's move
+# over /.
 # shellcheck disable=SC2016 # for the inner sh
-unshare -m sh -c 'cd "$1" && mount --move . / && exec chroot . /bin/sh "$2"' \
+unshare -m sh -c 'cd "$1" &&
+	{ { pivot_root . . && umount -l . ; } 2>/dev/null || mount --move . / ; } &&
+	exec chroot . /bin/sh "$2"' \
 	init "$R" /run/lac-vm/job.sh </dev/null 2>&1 |
 	tee "$SHARE/out" >/dev/ttyS1
 rc=$?

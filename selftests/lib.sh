@@ -311,7 +311,7 @@ lac_crypto_load()
 	local m
 
 	for m in gcm ghash-generic ghash-clmulni-intel ctr aesni-intel \
-		chacha20poly1305 chacha-x86_64 chacha-generic poly1305-x86_64 \
+		chacha20poly1305 chacha chacha-x86_64 chacha-generic poly1305-x86_64 \
 		poly1305-generic cbc ecb; do
 		modprobe -q "$m" 2> /dev/null
 	done
