@@ -148,27 +148,30 @@ test_plain_refused()
 	log_test "plain frames are refused (rx_unsealed), sealed ones ignored by a plain LAC"
 }
 
+# foreign_lac STAT WHAT LAC-OPTIONS...: H4 joins with a lac of these
+# options; H1 drops its frames, counts them in STAT and learns nothing.
+foreign_lac()
+{
+	local stat=$1 what=$2; shift 2
+
+	lac_setup "$H4" lac0 192.0.2.4/24 "$@"
+	check_err $? "cannot create H4's lac0 ($what)"
+	attack "$H1" lac0 "$stat" 1 lac_no_ping "$H4" 192.0.2.1
+	check_err $? "H1 did not count frames of $what as $stat"
+	learned_nothing "$H1" lac0 && learned_nothing "$H2" lac0
+	check_err $? "a frame of $what was learned"
+	ip -n "$H4" link del lac0
+}
+
 test_wrong_key()
 {
-	lac_setup "$H4" lac0 192.0.2.4/24 key "$KX"
-	check_err $? "cannot create H4's lac0 with a wrong key"
-	attack "$H1" lac0 rx_auth_fail 1 lac_no_ping "$H4" 192.0.2.1
-	check_err $? "H1 did not count frames of a wrong key as rx_auth_fail"
-	learned_nothing "$H1" lac0 && learned_nothing "$H2" lac0
-	check_err $? "a frame of a wrong key was learned"
-	ip -n "$H4" link del lac0
+	foreign_lac rx_auth_fail "a wrong key" key "$KX"
 	log_test "a wrong key: dropped, rx_auth_fail, nothing learned"
 }
 
 test_unknown_key()
 {
-	lac_setup "$H4" lac0 192.0.2.4/24 key "$KX" keyid 7
-	check_err $? "cannot create H4's lac0 with key id 7"
-	attack "$H1" lac0 rx_unknown_key 1 lac_no_ping "$H4" 192.0.2.1
-	check_err $? "H1 did not count frames of key id 7 as rx_unknown_key"
-	learned_nothing "$H1" lac0
-	check_err $? "a frame of an unknown key was learned"
-	ip -n "$H4" link del lac0
+	foreign_lac rx_unknown_key "an unknown key id" key "$KX" keyid 7
 	log_test "an unknown key id: dropped, rx_unknown_key, nothing learned"
 }
 
