@@ -39,8 +39,8 @@
 # KSFT_*, LAC_* and the names listed in $VM_ENV.
 #
 # Before CMD the guest loads veth bridge tun vxlan udp_tunnel ip6_udp_tunnel,
-# the -M modules, then build/ABI/lac.ko (unless LAC_VM_NO_LAC=1), and sets lo
-# up.  Exit status: CMD's; 124 on timeout; 125 when the VM stopped without
+# the -M modules, then the modules lac.ko depends on (modinfo -F depends)
+# and build/ABI/lac.ko (unless LAC_VM_NO_LAC=1), and sets lo up.  Exit status: CMD's; 124 on timeout; 125 when the VM stopped without
 # reporting one (panic, init failure).  Kernel BUG/WARNING/Oops/... lines
 # are summarized on stderr; with LAC_VM_STRICT=1 they make the run fail (1).
 #
@@ -327,6 +327,17 @@ job_mounts() {
 	done
 }
 
+# lac_deps KO: the guest's modprobe of the modules KO depends on (crypto
+# ones, for the encryption).  insmod does not load them, and the guest
+# cannot autoload them either (no usermode helper in the chroot).
+lac_deps() {
+	local deps
+
+	deps=$(modinfo -F depends "$1" 2>/dev/null | tr , ' ')
+	[ -n "${deps// /}" ] || return 0
+	echo "modprobe -a $deps || { echo 'vm-run: modprobe of lac.ko dependencies ($deps) failed' >&2; exit 1; }"
+}
+
 job_setup() {
 	local abi=$1 ko="$REPO/build/$1/lac.ko"
 
@@ -348,6 +359,7 @@ EOT
 	elif [ ! -f "$ko" ]; then
 		log "$ko not built: running without the lac module"
 	else
+		lac_deps "$ko"
 		echo "insmod $(shquote "$ko") || { echo 'vm-run: insmod lac.ko failed' >&2; exit 1; }"
 	fi
 	echo "ip link set lo up"
