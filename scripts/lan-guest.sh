@@ -218,3 +218,42 @@ lan_g_fdb_check()
 	fi
 	echo "$6 ($3) at $4:$5"
 }
+
+# ---- bench/lan-bench.sh ---------------------------------------------------
+
+# lan_g_bench_setup I: host I (1 or 2) of the benchmark, every contender at
+# once on eth0 (10.99.0.I): vxlan (vx0, 192.168.71.I), lac (lac0,
+# 192.168.72.I) and vde_plug (vtap0, 192.168.73.I), each on a group and
+# port of its own, so that none of them hears the others' floods.  The
+# tap gets the tunnels' MTU (1450): no datagram is fragmented on eth0.
+lan_g_bench_setup()
+{
+	local i=$1
+
+	lan_g_underlay "10.99.0.$i/24" || return 1
+	ip link add vx0 type vxlan id 1 group 239.0.1.1 dev eth0 dstport 4789 &&
+		lac_up ul vx0 "192.168.71.$i/24" || return 1
+	ip link add lac0 type lac group 239.0.0.1 port 14789 dev eth0 &&
+		lac_up ul lac0 "192.168.72.$i/24" || return 1
+	lac_vde_start ul vtap0 "192.168.73.$i/24" vxvde://239.0.2.1/port=14790 &&
+		ip link set vtap0 mtu 1450
+}
+
+# lan_g_iperf_server: a one-shot iperf3 server (port 5201), listening when
+# this returns; one left by a run that failed is stopped first.
+lan_g_iperf_server()
+{
+	local pidf=/tmp/lan-iperf3.pid
+
+	[ ! -s "$pidf" ] || kill "$(cat "$pidf")" 2> /dev/null
+	rm -f "$pidf"
+	iperf3 -s -1 -D -p 5201 --pidfile "$pidf" || return 1
+	lac_wait "$LAC_WAIT_START" eval 'ss -Hltn "sport = :5201" | grep -q .'
+}
+
+# lan_g_rtt ADDR COUNT: the average RTT (ms) of COUNT pings 50 ms apart.
+lan_g_rtt()
+{
+	ping -q -n -c "$2" -i 0.05 -w $(($2 / 5 + 30)) "$1" 2>&1 |
+		awk -F/ '/^rtt|^round-trip/ { print $5; found = 1 } END { exit !found }'
+}
