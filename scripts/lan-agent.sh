@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck source-path=SCRIPTDIR
 #
 # The agent of a LAN test bed VM (scripts/lib-lan.sh): scripts/vm-run.sh
 # runs it as the VM's command, with DIR shared read-write with the host
@@ -8,9 +9,9 @@
 #   ready         written by the agent once it runs: `uname -r`
 #   ID.cmd        a bash script the host wants run (written as ID.tmp, then
 #                 renamed, so that the agent never reads half of it); the
-#                 agent renames it ID.run and runs it in the background, with
-#                 selftests/lib.sh, lib_fdb.sh and scripts/lan-guest.sh
-#                 sourced, in /tmp
+#                 agent renames it ID.run and runs it in the background, in
+#                 a subshell that has selftests/lib.sh, lib_fdb.sh and
+#                 scripts/lan-guest.sh sourced, in /tmp
 #   ID.out        its stdout and stderr
 #   ID.rc         its exit status, once it is done (written as ID.rc.tmp,
 #                 then renamed)
@@ -34,14 +35,22 @@ export LAC_REPO=$REPO
 [ -d "$DIR" ] || { echo "lan-agent: no $DIR" >&2; exit 2; }
 cd /tmp || exit 2
 
-# run ID: the host's ID.run, with the selftests' helpers.
+# The helpers, once: sourcing them for each script took half a second of
+# the guest's (emulated) CPU.  They are not written for set -u.
+set +u
+# shellcheck source=../selftests/lib.sh
+source "$REPO/selftests/lib.sh" || exit 2
+# shellcheck source=../selftests/lib_fdb.sh
+source "$REPO/selftests/lib_fdb.sh" || exit 2
+# shellcheck source=lan-guest.sh
+source "$SCRIPTS/lan-guest.sh" || exit 2
+
+# run ID: the host's ID.run, in a subshell of ours (with the helpers).
 run() {
 	local id=$1
 
-	# shellcheck disable=SC2016 # expanded by that bash
-	bash -c 'source "$1/selftests/lib.sh" && source "$1/selftests/lib_fdb.sh" &&
-		 source "$1/scripts/lan-guest.sh" && source "$2"' lan-cmd \
-		"$REPO" "$DIR/$id.run" > "$DIR/$id.out" 2>&1 < /dev/null
+	# shellcheck disable=SC1090 # the host's script
+	(source "$DIR/$id.run") > "$DIR/$id.out" 2>&1 < /dev/null
 	echo $? > "$DIR/$id.rc.tmp"
 	mv "$DIR/$id.rc.tmp" "$DIR/$id.rc"
 }

@@ -267,19 +267,25 @@ test_kernels()
 	log_test "each VM runs its own kernel: ${KERNELS[*]} with lac, $LAN_QEMU_KERNEL without"
 }
 
+# nic_script VM: eth0 is virtio-net with its offloads on.
+nic_script()
+{
+	# shellcheck disable=SC2016 # expanded in the VM
+	echo 'drv=$(ethtool -i eth0 | awk "/^driver:/ { print \$2 }")
+		[ "$drv" = virtio_net ] || { echo "eth0 is $drv, not virtio_net"; exit 1; }
+		ethtool -k eth0 | awk "
+			/^(rx-checksumming|tx-checksumming|scatter-gather|tcp-segmentation-offload|generic-segmentation-offload|generic-receive-offload):/ &&
+			\$2 != \"on\" { print \"eth0: \" \$0; bad = 1 } END { exit bad }"'
+}
+
 test_virtio_offloads()
 {
 	local vm i=0 f
 
+	on_vms nic_script "${LACS[@]}"
 	for vm in "${LACS[@]}"; do
 		i=$((i + 1))
-		# shellcheck disable=SC2016 # expanded in the VM
-		lan_exec_ktap "$vm" 'drv=$(ethtool -i eth0 | awk "/^driver:/ { print \$2 }")
-			[ "$drv" = virtio_net ] || { echo "eth0 is $drv, not virtio_net"; exit 1; }
-			ethtool -k eth0 | awk "
-				/^(rx-checksumming|tx-checksumming|scatter-gather|tcp-segmentation-offload|generic-segmentation-offload|generic-receive-offload):/ &&
-				\$2 != \"on\" { print \"eth0: \" \$0; bad = 1 } END { exit bad }"'
-		check_err $? "$vm: eth0's offloads are not on"
+		check_err "${ON_RC[$vm]}" "$vm: eth0's offloads are not on"
 		# What the guest driver negotiated: qemu turns the tap's
 		# offloads on to match (TUNSETOFFLOAD).
 		for f in tx-checksumming tcp-segmentation-offload; do
@@ -313,6 +319,28 @@ test_ping_qemu() { ping_from qemu; }
 test_ping_vdens() { ping_from vdens; }
 test_ping_plug() { ping_from plug; }
 
+# on_vms FN VM...: in each VM at once, the script `FN VM` prints (the VMs
+# run side by side, the host has cores for two); their outputs as
+# diagnostics, prefixed with the VM's name, and their statuses in ON_RC.
+declare -A ON_RC=()
+on_vms()
+{
+	local fn=$1 vm out
+	local -A id=()
+
+	shift
+	ON_RC=()
+	for vm in "$@"; do
+		id[$vm]=$(lan_spawn "$vm" "$("$fn" "$vm")") || ON_RC[$vm]=1
+	done
+	for vm in "$@"; do
+		[ -n "${id[$vm]:-}" ] || continue
+		out=$(lan_join "$vm" "${id[$vm]}")
+		ON_RC[$vm]=$?
+		[ -z "$out" ] || printf '%s\n' "$out" | sed "s/^# //; s/^/$vm: /" | ktap_print_pipe
+	done
+}
+
 # ep_ips EP...: their addresses on the LAC, on one line (for a script).
 ep_ips()
 {
@@ -345,15 +373,15 @@ lac_dev_ns()
 # (default: every other endpoint) at its underlay address and port.
 fdb_script()
 {
-	local vm=$1 e s="rc=0"$'\n'
+	local vm=$1 e s
 
 	shift
 	[ $# -gt 0 ] || set -- "${EPS[@]}"
+	s="lan_g_fdb_want $(lac_dev_ns "$vm") lac0"
 	for e in "$@"; do
-		[ "$e" != "$vm" ] || continue
-		s+="lan_g_fdb_check $(lac_dev_ns "$vm") lac0 ${EP_MAC[$e]} ${EP_UL[$e]} ${EP_PORT[$e]} $e || rc=1"$'\n'
+		[ "$e" = "$vm" ] || s+=" $e=${EP_MAC[$e]}=${EP_UL[$e]}=${EP_PORT[$e]}"
 	done
-	echo "${s}exit \$rc"
+	echo "$s"
 }
 
 fdb_test()
@@ -369,28 +397,34 @@ test_fdb_lac1() { fdb_test lac1; }
 test_fdb_lac2() { fdb_test lac2; }
 test_fdb_lac3() { fdb_test lac3; }
 
+# mtu_script VM: lac0's default MTU is eth0's less the 50 bytes of the
+# outer Ethernet, IPv4, UDP and VXVDE headers; a frame of that size with
+# DF crosses to every endpoint, one byte more cannot leave.
+mtu_script()
+{
+	local dst
+
+	dst=$(ep_others "$1")
+	# shellcheck disable=SC2016 # expanded in the VM
+	echo 'm=$(dev_mtu '"$(lac_dev_ns "$1")"' lac0) e=$(dev_mtu ul eth0)
+		[ "$m" = $((e - 50)) ] || { echo "lac0 mtu $m, eth0 mtu $e"; exit 1; }
+		rc=0
+		for d in '"$dst"'; do
+			ip netns exec ep ping -q -n -c 2 -i 0.3 -W 2 -M do -s $((m - 28)) "$d" > /dev/null ||
+				{ echo "no $m-byte ping (DF) to $d"; rc=1; }
+		done
+		out=$(ip netns exec ep ping -n -c 1 -W 1 -M do -s $((m - 27)) '"${dst%% *}"' 2>&1) &&
+			{ echo "a $((m + 1))-byte ping with DF left: $out"; rc=1; }
+		exit $rc'
+}
+
 test_mtu()
 {
-	local vm dst
+	local vm
 
+	on_vms mtu_script "${LACS[@]}"
 	for vm in "${LACS[@]}"; do
-		read -r -a dst <<< "$(ep_others "$vm")"
-		# lac0's default MTU: eth0's less the 50 bytes of the outer
-		# Ethernet, IPv4, UDP and VXVDE headers.  A frame of that
-		# size with DF crosses to every endpoint; one byte more
-		# cannot leave.
-		# shellcheck disable=SC2016 # expanded in the VM
-		lan_exec_ktap "$vm" 'm=$(dev_mtu '"$(lac_dev_ns "$vm")"' lac0) e=$(dev_mtu ul eth0)
-			[ "$m" = $((e - 50)) ] || { echo "lac0 mtu $m, eth0 mtu $e"; exit 1; }
-			rc=0
-			for d in '"${dst[*]}"'; do
-				ip netns exec ep ping -q -n -c 2 -i 0.3 -W 2 -M do -s $((m - 28)) "$d" > /dev/null ||
-					{ echo "no $m-byte ping (DF) to $d"; rc=1; }
-			done
-			out=$(ip netns exec ep ping -n -c 1 -W 1 -M do -s $((m - 27)) '"${dst[0]}"' 2>&1) &&
-				{ echo "a $((m + 1))-byte ping with DF left: $out"; rc=1; }
-			exit $rc'
-		check_err $? "$vm: full-size frames do not cross"
+		check_err "${ON_RC[$vm]}" "$vm: full-size frames do not cross"
 	done
 	log_test "lac's default MTU (eth0's - 50) carries full-size frames (DF) to every endpoint"
 }
@@ -429,18 +463,27 @@ pairs()
 	done
 }
 
-# offloads on|off: TSO, GSO and GRO of every lac VM's eth0, lac0 and, for
-# the bridge and the container behind it, their ports.
+# offloads_script VM: TSO, GSO and GRO of the VM's eth0, lac0 and, for the
+# bridge and the container behind it, their ports, to $OFFLOADS.
+offloads_script()
+{
+	local s
+
+	s="rc=0; for d in ul:eth0 $(lac_dev_ns "$1"):lac0"
+	[ "$1" != lac2 ] || s+=" ul:br0 ul:veth-ep ep:eth0"
+	echo "$s; do lan_g_offloads \${d%%:*} \${d#*:} $OFFLOADS || rc=1; done; exit \$rc"
+}
+
+# offloads on|off: those of every lac VM.
 offloads()
 {
-	local vm s
+	local vm rc=0
 
+	OFFLOADS=$1 on_vms offloads_script "${LACS[@]}"
 	for vm in "${LACS[@]}"; do
-		s="rc=0; for d in ul:eth0 $(lac_dev_ns "$vm"):lac0"
-		[ "$vm" != lac2 ] || s+=" ul:br0 ul:veth-ep ep:eth0"
-		s+="; do lan_g_offloads \${d%%:*} \${d#*:} $1 || rc=1; done; exit \$rc"
-		lan_exec_ktap "$vm" "$s" || return 1
+		[ "${ON_RC[$vm]}" = 0 ] || rc=1
 	done
+	return "$rc"
 }
 
 # tcp_test on|off
@@ -502,6 +545,19 @@ test_no_fragments()
 	log_test "no IP fragment on any VM or host namespace after the pings and transfers"
 }
 
+qemu_fdb_script()
+{
+	fdb_script "$1" qemu
+}
+
+# gone_script VM: the qemu guest's entry goes within 5 s.
+gone_script()
+{
+	echo "ms=\$(lac_fdb_wait_gone $(lac_dev_ns "$1") lac0 $QEMU_MAC 5000) ||
+		{ echo \"the entry of $QEMU_MAC is still there after 5 s\"; exit 1; }
+		echo \"the entry went after \$ms ms\""
+}
+
 # leave_counts: "VM rx_leave" of each lac VM's lac0.
 leave_counts()
 {
@@ -518,9 +574,9 @@ test_qemu_leave()
 
 	lan_exec_ktap qemu "lac_ping_many ep $(ep_ips "${LACS[@]}")"
 	check_err $? "the qemu guest does not reach the lac VMs"
+	on_vms qemu_fdb_script "${LACS[@]}"
 	for vm in "${LACS[@]}"; do
-		lan_exec_ktap "$vm" "$(fdb_script "$vm" qemu)"
-		check_err $? "$vm has no entry for the qemu guest before it stops"
+		check_err "${ON_RC[$vm]}" "$vm has no entry for the qemu guest before it stops"
 	done
 	before=$(leave_counts)
 	lan_vm_stop qemu
@@ -528,11 +584,9 @@ test_qemu_leave()
 	check_err "$rc" "the qemu guest's VM ended with status $rc"
 	[ "$rc" = 0 ] || lan_vm_log_tail qemu
 	# Its entries go with its leave, not after the ageing (128 s).
+	on_vms gone_script "${LACS[@]}"
 	for vm in "${LACS[@]}"; do
-		lan_exec_ktap "$vm" "ms=\$(lac_fdb_wait_gone $(lac_dev_ns "$vm") lac0 $QEMU_MAC 5000) ||
-			{ echo \"the entry of $QEMU_MAC is still there 5 s after qemu exited\"; exit 1; }
-			echo \"the entry went after \$ms ms\""
-		check_err $? "$vm kept the qemu guest's entry"
+		check_err "${ON_RC[$vm]}" "$vm kept the qemu guest's entry"
 	done
 	while read -r vm n; do
 		[ "$(leave_counts | awk -v v="$vm" '$1 == v { print $2 }')" -gt "${n:-0}" ] 2> /dev/null
@@ -555,20 +609,25 @@ test_qemu_migrate()
 	check_err $? "no vxvde port of the restarted qemu"
 	lan_exec_ktap qemu "lac_ping_many ep $(ep_others qemu)"
 	check_err $? "the restarted qemu guest does not reach every endpoint"
+	on_vms qemu_fdb_script "${LACS[@]}"
 	for vm in "${LACS[@]}"; do
-		lan_exec_ktap "$vm" "$(fdb_script "$vm" qemu)"
-		check_err $? "$vm did not learn the qemu guest at 10.99.0.22:${EP_PORT[qemu]}"
+		check_err "${ON_RC[$vm]}" "$vm did not learn the qemu guest at 10.99.0.22:${EP_PORT[qemu]}"
 	done
 	log_test "the qemu guest restarted from another host (10.99.0.22) is learned there"
+}
+
+oopses_script()
+{
+	echo lan_g_oopses
 }
 
 test_dmesg()
 {
 	local vm
 
+	on_vms oopses_script "${LACS[@]}" qemu
 	for vm in "${LACS[@]}" qemu; do
-		lan_exec_ktap "$vm" lan_g_oopses
-		check_err $? "$vm (${KERNEL_OF[$vm]}): the kernel reported problems"
+		check_err "${ON_RC[$vm]}" "$vm (${KERNEL_OF[$vm]}): the kernel reported problems"
 	done
 	log_test "no oops, WARN, BUG, KASAN, lockdep or RCU stall in any VM's dmesg"
 }
