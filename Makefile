@@ -53,8 +53,10 @@ LAC_NEWEST ?= 0
 LAC_CHECK_LAN ?= 1
 export LAN_KERNELS ?= 6.1 6.12 newest
 
-MOD_SRCS := Kbuild lac_main.c lac_fdb.c lac_netlink.c lac_sock.c lac.h lac_compat.h
-LINT_SRCS := lac_main.c lac_fdb.c lac_netlink.c lac_sock.c lac.h lac_compat.h \
+MOD_SRCS := Kbuild lac_main.c lac_fdb.c lac_netlink.c lac_sock.c lac_crypto.c \
+	    lac.h lac_compat.h
+LINT_SRCS := lac_main.c lac_fdb.c lac_netlink.c lac_sock.c lac_crypto.c lac.h \
+	     lac_compat.h \
 	     include/uapi/linux/if_lac.h
 CHECKPATCH = $(LAC_CACHE)/linux-source-6.12/scripts/checkpatch.pl
 # The host-side scripts kept shellcheck clean (make lint).

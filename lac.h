@@ -8,6 +8,7 @@
 
 #include <linux/hashtable.h>
 #include <linux/if_ether.h>
+#include <linux/if_lac.h>
 #include <linux/in.h>
 #include <linux/mutex.h>
 #include <linux/netdevice.h>
@@ -33,6 +34,29 @@ struct lachdr {
 
 #define LAC_HF_VNI	cpu_to_be32(0x08000000)
 #define LAC_HLEN	(sizeof(struct udphdr) + sizeof(struct lachdr))
+
+/*
+ * A sealed datagram (a LAC with an AEAD cipher): the I flag, then 'L' where
+ * VXLAN has reserved bits, a zero byte and the key id; the VNI word; the
+ * sender's clock; the 96-bit nonce.  VXVDE (which compares all eight bytes)
+ * and vxlan (which refuses reserved flags) both ignore it.  Ciphertext and
+ * tag follow.  The whole header is the AEAD's associated data.
+ */
+#define LAC_SALT_LEN	8
+#define LAC_NONCE_LEN	(LAC_SALT_LEN + sizeof(__be32))
+#define LAC_TAG_LEN	16
+
+struct lac_sealhdr {
+	__be32 flags;
+	__be32 vni;
+	__be32 time;		/* seconds: refuses old captures, see lac_crypto.c */
+	u8 salt[LAC_SALT_LEN];	/* the nonce: the sender's epoch ... */
+	__be32 seq;		/* ... and its count in it */
+};
+
+#define LAC_HF_SEALED		cpu_to_be32(0x084c0000)
+#define LAC_HF_SEALED_MASK	cpu_to_be32(0xffffff00)
+#define LAC_SEAL_HLEN		(sizeof(struct udphdr) + sizeof(struct lac_sealhdr))
 /* Outer IP + UDP + lac + inner Ethernet header. */
 #define LAC_HEADROOM4	(sizeof(struct iphdr) + LAC_HLEN + ETH_HLEN)
 #define LAC_HEADROOM6	(sizeof(struct ipv6hdr) + LAC_HLEN + ETH_HLEN)
@@ -75,6 +99,7 @@ struct lac_config {
 	bool learning;
 	bool nogroup;		/* flood to the flood list only */
 	u32 maxaddr;		/* cap on learned entries, 0: none */
+	u8 cipher;		/* enum lac_cipher, fixed at creation */
 };
 
 /* A head-end replication target: the 00:00:00:00:00:00 entries. */
@@ -96,12 +121,51 @@ enum lac_stat {
 	LAC_STAT_RX_ECHO,		/* our own datagrams, looped back */
 	LAC_STAT_RX_OWN_MAC,		/* our MAC from elsewhere: dropped */
 	LAC_STAT_RX_BAD_SOURCE,		/* multicast or zero source MAC: dropped */
+	LAC_STAT_RX_UNSEALED,		/* plain datagram to a LAC with a cipher */
+	LAC_STAT_RX_SEALED,		/* sealed datagram to a plain LAC: ignored */
+	LAC_STAT_RX_UNKNOWN_KEY,	/* sealed with a key id we do not hold */
+	LAC_STAT_RX_STALE,		/* the sender's clock is out of our window */
+	LAC_STAT_RX_AUTH_FAIL,		/* did not authenticate (agno: bad tag) */
+	LAC_STAT_RX_REPLAY,		/* seen before, or older than the window */
+	LAC_STAT_RX_SENDER_LIMIT,	/* a new sender beyond LAC_SENDERS_MAX */
 	LAC_STAT_MAX,
 };
 
 struct lac_pcpu_stats {
 	u64_stats_t cnt[LAC_STAT_MAX];
 	struct u64_stats_sync syncp;
+};
+
+/* Keys a LAC holds: the one it seals with, and one more during rotation. */
+#define LAC_KEYS		2
+/* Replay state of senders we hear (see lac_crypto.c). */
+#define LAC_SENDER_HASH_BITS	6
+#define LAC_SENDERS_MAX		1024
+
+struct lac_key {
+	u8 id;
+	struct crypto_aead *aead;		/* AEAD ciphers */
+	struct crypto_sync_skcipher *cbc;	/* agno: the payload */
+	struct crypto_sync_skcipher *ecb;	/* agno: its header block */
+};
+
+/* What tx seals with: a key, and for AEADs a nonce space (an epoch). */
+struct lac_epoch {
+	struct lac_key *key;
+	u8 salt[LAC_SALT_LEN];
+	atomic64_t seq;			/* the next nonce's count */
+	struct rcu_head rcu;
+};
+
+struct lac_crypto {
+	struct mutex lock;		/* changes of keys[], txkey and tx */
+	struct lac_key __rcu *keys[LAC_KEYS];
+	u8 txkey;			/* id of the key tx uses */
+	struct lac_epoch __rcu *tx;	/* NULL while the device is down */
+	spinlock_t senders_lock;	/* senders, n_senders */
+	DECLARE_HASHTABLE(senders, LAC_SENDER_HASH_BITS);
+	unsigned int n_senders;
+	struct delayed_work work;	/* forgets idle senders; renews a used-up epoch */
 };
 
 /* Per network namespace: the lac devices whose sockets live there. */
@@ -138,6 +202,8 @@ struct lac_dev {
 	DECLARE_HASHTABLE(peers, LAC_PEER_HASH_BITS);	/* under fdb_lock */
 	struct ratelimit_state notify_rs; /* learning events */
 
+	struct lac_crypto crypto;
+
 	struct mutex flood_lock;	/* flood_targets */
 	struct list_head flood_targets;
 	unsigned int n_flood_targets;
@@ -150,6 +216,17 @@ extern unsigned int lac_net_id;
 static inline bool lac_is_ipv6(const struct lac_dev *lac)
 {
 	return IS_ENABLED(CONFIG_IPV6) && lac->cfg.family == AF_INET6;
+}
+
+static inline bool lac_is_sealed(const struct lac_dev *lac)
+{
+	return lac->cfg.cipher != LAC_CIPHER_NONE;
+}
+
+/* agno:// keeps VXVDE's header: only AEAD datagrams carry a seal header. */
+static inline bool lac_is_aead(const struct lac_dev *lac)
+{
+	return lac_is_sealed(lac) && lac->cfg.cipher != LAC_CIPHER_AGNO;
 }
 
 static inline bool lac_addr_any(const union lac_addr *addr)
@@ -178,6 +255,35 @@ int lac_udp_encap_recv(struct sock *sk, struct sk_buff *skb);
 struct sk_buff *lac_gro_receive(struct sock *sk, struct list_head *head,
 				struct sk_buff *skb);
 int lac_gro_complete(struct sock *sk, struct sk_buff *skb, int nhoff);
+
+/* lac_crypto.c */
+struct lac_keyops {
+	/* What netlink asks for; -1: nothing. */
+	int add_id;			/* a key to add or replace ... */
+	const u8 *key;			/* ... these bytes */
+	unsigned int keylen;
+	int txkey;			/* the key to seal with */
+	int del_id;			/* a key to remove */
+	/* What lac_crypto_prepare() made ready for lac_crypto_commit(). */
+	struct lac_key *add;		/* a key to install, in slot add_slot */
+	int add_slot;
+	int del_slot;			/* a slot to empty, or -1 */
+	struct lac_epoch *epoch;	/* for tx, when it changes while up */
+};
+
+void lac_crypto_setup(struct lac_dev *lac);
+void lac_crypto_destroy(struct lac_dev *lac);
+unsigned int lac_crypto_overhead(u8 cipher);
+int lac_crypto_prepare(struct lac_dev *lac, struct lac_keyops *ops, bool create,
+		       struct netlink_ext_ack *extack);
+void lac_crypto_commit(struct lac_dev *lac, struct lac_keyops *ops);
+void lac_crypto_abort(struct lac_keyops *ops);
+int lac_crypto_rxkey(struct lac_dev *lac);
+int lac_crypto_start(struct lac_dev *lac);
+void lac_crypto_stop(struct lac_dev *lac);
+int lac_seal(struct lac_dev *lac, struct sk_buff *skb, unsigned int room);
+int lac_unseal(struct lac_dev *lac, struct sk_buff *skb, unsigned int *hlen,
+	       enum lac_stat *why);
 
 /* lac_sock.c */
 int lac_socks_open(struct lac_dev *lac);

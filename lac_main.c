@@ -107,13 +107,16 @@ static void lac_rx_frame_error(struct lac_dev *lac, struct sk_buff *skb)
 	kfree_skb(skb);
 }
 
-/* Decapsulate one frame, learn its source and hand it to the stack. */
+/*
+ * Decapsulate one frame (after hlen bytes of UDP and lac headers), learn
+ * its source and hand it to the stack.
+ */
 static void lac_rx_frame(struct lac_dev *lac, struct sk_buff *skb,
-			 const struct lac_remote *from)
+			 const struct lac_remote *from, unsigned int hlen)
 {
 	const struct ethhdr *eth;
 
-	if (__iptunnel_pull_header(skb, LAC_HLEN, htons(ETH_P_TEB), false,
+	if (__iptunnel_pull_header(skb, hlen, htons(ETH_P_TEB), false,
 				   !net_eq(lac->net, dev_net(lac->dev)))) {
 		lac_rx_drop(lac, skb);
 		return;
@@ -158,11 +161,32 @@ static void lac_rx_frame(struct lac_dev *lac, struct sk_buff *skb,
  * the UDP checksum already verified.  Always consumes the skb, and counts
  * it exactly once: delivered, an error, or one of the ethtool -S reasons.
  */
+static bool lac_hdr_is_sealed(const struct lachdr *lh)
+{
+	return (lh->flags & LAC_HF_SEALED_MASK) == LAC_HF_SEALED;
+}
+
+/* A sealed LAC's datagram that did not open: see lac_unseal(). */
+static void lac_rx_unseal_error(struct lac_dev *lac, struct sk_buff *skb,
+				int err, enum lac_stat why)
+{
+	if (err == -EMSGSIZE)
+		lac_rx_length_error(lac, skb);
+	else if (err == -ENOMEM)
+		lac_rx_drop(lac, skb);
+	else
+		lac_rx_refuse(lac, skb, why);
+}
+
 int lac_udp_encap_recv(struct sock *sk, struct sk_buff *skb)
 {
+	unsigned int hlen = LAC_HLEN;
 	const struct lachdr *lh;
 	struct lac_remote from;
+	enum lac_stat why;
 	struct lac_dev *lac;
+	bool sealed;
+	int err;
 
 	/* Only between ndo_stop's socket release and the grace period. */
 	lac = rcu_dereference_sk_user_data(sk);
@@ -177,7 +201,8 @@ int lac_udp_encap_recv(struct sock *sk, struct sk_buff *skb)
 	}
 
 	lh = (const struct lachdr *)(udp_hdr(skb) + 1);
-	if (lh->flags != LAC_HF_VNI) {
+	sealed = lac_hdr_is_sealed(lh);
+	if (lh->flags != LAC_HF_VNI && !sealed) {
 		lac_rx_frame_error(lac, skb);
 		return 0;
 	}
@@ -196,18 +221,36 @@ int lac_udp_encap_recv(struct sock *sk, struct sk_buff *skb)
 		return 0;
 	}
 
-	if (skb->len == LAC_HLEN) {
+	/* Another LAN, sealed, on our group and VNI: not for us. */
+	if (sealed && !lac_is_aead(lac)) {
+		lac_rx_consume(lac, skb, LAC_STAT_RX_SEALED);
+		return 0;
+	}
+	/* Plain: anyone could have sent it. */
+	if (!sealed && lac_is_aead(lac)) {
+		lac_rx_refuse(lac, skb, LAC_STAT_RX_UNSEALED);
+		return 0;
+	}
+	if (lac_is_sealed(lac)) {
+		err = lac_unseal(lac, skb, &hlen, &why);
+		if (err) {
+			lac_rx_unseal_error(lac, skb, err, why);
+			return 0;
+		}
+	}
+
+	if (skb->len == hlen) {
 		lac_fdb_forget_remote(lac, &from);
 		lac_rx_consume(lac, skb, LAC_STAT_RX_LEAVE);
 		return 0;
 	}
 
-	if (skb->len < LAC_HLEN + ETH_HLEN) {
+	if (skb->len < hlen + ETH_HLEN) {
 		lac_rx_length_error(lac, skb);
 		return 0;
 	}
 
-	lac_rx_frame(lac, skb, &from);
+	lac_rx_frame(lac, skb, &from, hlen);
 	return 0;
 }
 
@@ -228,8 +271,9 @@ struct sk_buff *lac_gro_receive(struct sock *sk, struct list_head *head,
 	struct sk_buff *p;
 	int flush = 1;
 
+	/* Sealed frames are opened one by one, in lac_udp_encap_recv(). */
 	lac = rcu_dereference_sk_user_data(sk);
-	if (!lac)
+	if (!lac || lac_is_sealed(lac))
 		goto out;
 
 	lh = skb_gro_header(skb, off + sizeof(*lh), off);
@@ -261,18 +305,31 @@ int lac_gro_complete(struct sock *sk, struct sk_buff *skb, int nhoff)
 	return eth_gro_complete(skb, nhoff + sizeof(struct lachdr));
 }
 
-/* Make room for the outer headers, then push the lac header. */
-static int lac_encap(const struct lac_dev *lac, struct sk_buff *skb,
-		     int headroom)
+/*
+ * Push the lac header (sealing the frame first, for a LAC with a cipher),
+ * leaving room for the outer headers up to and including UDP.
+ */
+static int lac_encap(struct lac_dev *lac, struct sk_buff *skb,
+		     unsigned int room)
 {
 	struct lachdr *lh;
+	int err;
 
-	if (skb_cow_head(skb, headroom) ||
-	    iptunnel_handle_offloads(skb, SKB_GSO_UDP_TUNNEL_CSUM))
+	if (lac_is_aead(lac))
+		err = lac_seal(lac, skb, room);
+	else if (lac_is_sealed(lac))
+		err = lac_seal(lac, skb, room + sizeof(*lh));
+	else
+		err = skb_cow_head(skb, room + sizeof(*lh));
+	if (err)
+		return err;
+	if (iptunnel_handle_offloads(skb, SKB_GSO_UDP_TUNNEL_CSUM))
 		return -ENOMEM;
 
-	lh = __skb_push(skb, sizeof(*lh));
-	*lh = lac->hdr;
+	if (!lac_is_aead(lac)) {
+		lh = __skb_push(skb, sizeof(*lh));
+		*lh = lac->hdr;
+	}
 	skb_set_inner_protocol(skb, htons(ETH_P_TEB));
 	return 0;
 }
@@ -325,7 +382,8 @@ static int lac_xmit_unicast4(struct lac_dev *lac, struct socket *sock,
 		return PTR_ERR(rt);
 
 	err = lac_encap(lac, skb, LL_RESERVED_SPACE(rt->dst.dev) +
-			rt->dst.header_len + sizeof(struct iphdr) + LAC_HLEN);
+			rt->dst.header_len + sizeof(struct iphdr) +
+			sizeof(struct udphdr));
 	if (err) {
 		ip_rt_put(rt);
 		return err;
@@ -390,7 +448,8 @@ static int lac_xmit_unicast6(struct lac_dev *lac, struct socket *sock,
 	 */
 	skb_scrub_packet(skb, !net_eq(lac->net, dev_net(lac->dev)));
 	err = lac_encap(lac, skb, LL_RESERVED_SPACE(ndst->dev) +
-			ndst->header_len + sizeof(struct ipv6hdr) + LAC_HLEN);
+			ndst->header_len + sizeof(struct ipv6hdr) +
+			sizeof(struct udphdr));
 	if (err) {
 		dst_release(ndst);
 		return err;
@@ -427,7 +486,8 @@ static void lac_xmit_unicast(struct lac_dev *lac, struct sk_buff *skb,
 	if (likely(!err))
 		return;
 
-	if (err == -ENOMEM || err == -ENOTCONN) {
+	/* -ENOSPC: the epoch's nonces are used up until the work renews it. */
+	if (err == -ENOMEM || err == -ENOTCONN || err == -ENOSPC) {
 		DEV_STATS_INC(dev, tx_dropped);
 	} else {
 		DEV_STATS_INC(dev, tx_carrier_errors);
@@ -483,9 +543,10 @@ static void lac_flood_one(struct lac_dev *lac, struct socket *sock,
 	struct net_device *dev = lac->dev;
 	unsigned int len = skb->len;
 
-	if (skb_linearize(skb))
+	if (skb_linearize(skb) ||
+	    (lac_is_sealed(lac) && lac_seal(lac, skb, 0)))
 		DEV_STATS_INC(dev, tx_dropped);
-	else if (lac_send_flood(lac, sock, skb->data, len) < 0)
+	else if (lac_send_flood(lac, sock, skb->data, skb->len) < 0)
 		DEV_STATS_INC(dev, tx_errors);
 	else
 		dev_sw_netstats_tx_add(dev, 1, len);
@@ -575,12 +636,30 @@ static netdev_tx_t lac_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	return NETDEV_TX_OK;
 }
 
+/* An AEAD's leave message is sealed too: nobody else can send it. */
+static void lac_send_sealed_leave(struct lac_dev *lac, struct socket *sock)
+{
+	struct sk_buff *skb;
+
+	skb = alloc_skb(sizeof(struct lac_sealhdr) + LAC_TAG_LEN, GFP_KERNEL);
+	if (!skb)
+		return;
+	skb_reserve(skb, sizeof(struct lac_sealhdr));
+	if (!lac_seal(lac, skb, 0))
+		lac_send_flood(lac, sock, skb->data, skb->len);
+	consume_skb(skb);
+}
+
 /* The leave message, the bare header: peers forget us at once. */
 static void lac_send_leave(struct lac_dev *lac)
 {
 	struct socket *sock = rtnl_dereference(lac->usock);
 
-	if (sock)
+	if (!sock)
+		return;
+	if (lac_is_aead(lac))
+		lac_send_sealed_leave(lac, sock);
+	else
 		lac_send_flood(lac, sock, NULL, 0);
 }
 
@@ -608,9 +687,15 @@ static int lac_open(struct net_device *dev)
 	struct lac_dev *lac = netdev_priv(dev);
 	int err;
 
-	err = lac_socks_open(lac);
+	err = lac_crypto_start(lac);
 	if (err)
 		return err;
+
+	err = lac_socks_open(lac);
+	if (err) {
+		lac_crypto_stop(lac);
+		return err;
+	}
 
 	lac_update_carrier(lac);
 	lac_fdb_start(lac);
@@ -625,6 +710,7 @@ static int lac_stop(struct net_device *dev)
 	lac_send_leave(lac);
 	lac_socks_release(lac);
 	lac_fdb_stop(lac);
+	lac_crypto_stop(lac);
 	return 0;
 }
 
@@ -662,12 +748,14 @@ static void lac_uninit(struct net_device *dev)
 
 	gro_cells_destroy(&lac->gro_cells);
 	lac_fdb_destroy(lac);
+	lac_crypto_destroy(lac);
 	free_percpu(lac->stats);
 }
 
 static int lac_headroom(const struct lac_dev *lac)
 {
-	return lac_is_ipv6(lac) ? LAC_HEADROOM6 : LAC_HEADROOM4;
+	return (lac_is_ipv6(lac) ? LAC_HEADROOM6 : LAC_HEADROOM4) +
+	       lac_crypto_overhead(lac->cfg.cipher);
 }
 
 static int lac_max_mtu(const struct lac_dev *lac)
@@ -723,6 +811,13 @@ static const char lac_gstrings_stats[LAC_STAT_MAX][ETH_GSTRING_LEN] = {
 	[LAC_STAT_RX_ECHO]		= "rx_echo",
 	[LAC_STAT_RX_OWN_MAC]		= "rx_own_mac",
 	[LAC_STAT_RX_BAD_SOURCE]	= "rx_bad_source",
+	[LAC_STAT_RX_UNSEALED]		= "rx_unsealed",
+	[LAC_STAT_RX_SEALED]		= "rx_sealed",
+	[LAC_STAT_RX_UNKNOWN_KEY]	= "rx_unknown_key",
+	[LAC_STAT_RX_STALE]		= "rx_stale",
+	[LAC_STAT_RX_AUTH_FAIL]		= "rx_auth_fail",
+	[LAC_STAT_RX_REPLAY]		= "rx_replay",
+	[LAC_STAT_RX_SENDER_LIMIT]	= "rx_sender_limit",
 };
 
 static int lac_get_sset_count(struct net_device *dev, int sset)
@@ -794,12 +889,30 @@ void lac_setup(struct net_device *dev)
 
 	lac->dev = dev;
 	INIT_LIST_HEAD(&lac->next);
+	lac_crypto_setup(lac);
 }
 
 void lac_set_header(struct lac_dev *lac)
 {
 	lac->hdr.flags = LAC_HF_VNI;
 	lac->hdr.vni = cpu_to_be32(lac->cfg.vni << 8);
+}
+
+/*
+ * Sealing copies and rewrites every frame: the core hands a sealed LAC
+ * frames linear, checksummed and segmented, what it cannot do itself.
+ */
+static void lac_seal_features(struct net_device *dev,
+			      const struct lac_dev *lac)
+{
+	const netdev_features_t off = NETIF_F_SG | NETIF_F_HW_CSUM |
+				      NETIF_F_FRAGLIST | NETIF_F_GSO_SOFTWARE;
+
+	if (!lac_is_sealed(lac))
+		return;
+	dev->features &= ~off;
+	dev->hw_features &= ~off;
+	dev->vlan_features &= ~off;
 }
 
 /* Apply lac->cfg to a device not yet registered. */
@@ -810,6 +923,7 @@ int lac_configure(struct lac_dev *lac, struct net *net, bool mtu_given,
 
 	lac->net = net;
 	lac_set_header(lac);
+	lac_seal_features(dev, lac);
 
 	dev->max_mtu = ETH_MAX_MTU - lac_headroom(lac);
 	if (!mtu_given) {

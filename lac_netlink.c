@@ -17,6 +17,13 @@
 #include "lac.h"
 #include "lac_compat.h"
 
+/* Key bytes are never dumped: nothing reads them back. */
+static const struct nla_policy lac_key_policy[IFLA_LAC_KEY_MAX + 1] = {
+	[IFLA_LAC_KEY_UNSPEC]	= { .strict_start_type = IFLA_LAC_KEY_UNSPEC + 1 },
+	[IFLA_LAC_KEY_ID]	= { .type = NLA_U8 },
+	[IFLA_LAC_KEY_DATA]	= { .type = NLA_BINARY, .len = LAC_KEY_MAXLEN },
+};
+
 /*
  * A new kind: every attribute is validated strictly (exact length, no
  * stray NLA_F_NESTED), not with the liberal rules kept for old users.
@@ -38,6 +45,12 @@ static const struct nla_policy lac_policy[IFLA_LAC_MAX + 1] = {
 	[IFLA_LAC_MAXADDR]	= { .type = NLA_U32 },
 	[IFLA_LAC_NOGROUP]	= NLA_POLICY_MAX(NLA_U8, 1),
 	[IFLA_LAC_FLUSH]	= { .type = NLA_FLAG },
+	[IFLA_LAC_CIPHER]	= NLA_POLICY_MAX(NLA_U8, LAC_CIPHER_MAX),
+	[IFLA_LAC_KEY]		= NLA_POLICY_NESTED(lac_key_policy),
+	[IFLA_LAC_TXKEY]	= { .type = NLA_U8 },
+	[IFLA_LAC_RXKEY]	= { .type = NLA_REJECT,
+				    .reject_message = "rxkey is read-only" },
+	[IFLA_LAC_DELKEY]	= { .type = NLA_U8 },
 };
 
 static int lac_validate_addrs(struct nlattr *data[],
@@ -242,12 +255,58 @@ static int lac_nl2conf(struct net *net, struct nlattr *data[],
 	return 0;
 }
 
+/* IFLA_LAC_KEY, TXKEY and DELKEY, for lac_crypto_prepare() to check. */
+static int lac_nl2keyops(struct nlattr *data[], struct lac_keyops *ops,
+			 struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[IFLA_LAC_KEY_MAX + 1];
+	int err;
+
+	memset(ops, 0, sizeof(*ops));
+	ops->add_id = -1;
+	ops->txkey = -1;
+	ops->del_id = -1;
+	if (!data)
+		return 0;
+
+	if (data[IFLA_LAC_TXKEY])
+		ops->txkey = nla_get_u8(data[IFLA_LAC_TXKEY]);
+	if (data[IFLA_LAC_DELKEY])
+		ops->del_id = nla_get_u8(data[IFLA_LAC_DELKEY]);
+	if (!data[IFLA_LAC_KEY])
+		return 0;
+
+	err = nla_parse_nested(tb, IFLA_LAC_KEY_MAX, data[IFLA_LAC_KEY],
+			       lac_key_policy, extack);
+	if (err)
+		return err;
+	if (!tb[IFLA_LAC_KEY_ID] || !tb[IFLA_LAC_KEY_DATA]) {
+		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_LAC_KEY],
+				    "A key needs an id and its bytes");
+		return -EINVAL;
+	}
+	ops->add_id = nla_get_u8(tb[IFLA_LAC_KEY_ID]);
+	ops->key = nla_data(tb[IFLA_LAC_KEY_DATA]);
+	ops->keylen = nla_len(tb[IFLA_LAC_KEY_DATA]);
+	return 0;
+}
+
+/* Fixed at creation; a key alone means the default AEAD, AES-GCM. */
+static void lac_nl2cipher(struct nlattr *data[], struct lac_config *cfg)
+{
+	if (data && data[IFLA_LAC_CIPHER])
+		cfg->cipher = nla_get_u8(data[IFLA_LAC_CIPHER]);
+	else if (data && data[IFLA_LAC_KEY])
+		cfg->cipher = LAC_CIPHER_AES_GCM;
+}
+
 static int lac_newlink(struct net *src_net, struct net_device *dev,
 		       struct nlattr *tb[], struct nlattr *data[],
 		       struct netlink_ext_ack *extack)
 {
 	struct lac_net *ln = net_generic(src_net, lac_net_id);
 	struct lac_dev *lac = netdev_priv(dev);
+	struct lac_keyops ops;
 	int err;
 
 	if (data && data[IFLA_LAC_FLUSH]) {
@@ -260,17 +319,27 @@ static int lac_newlink(struct net *src_net, struct net_device *dev,
 	err = lac_nl2conf(src_net, data, &lac->cfg, true, extack);
 	if (err)
 		return err;
+	lac_nl2cipher(data, &lac->cfg);
 
 	err = lac_configure(lac, src_net, tb[IFLA_MTU], extack);
 	if (err)
 		return err;
 
+	err = lac_nl2keyops(data, &ops, extack) ?:
+	      lac_crypto_prepare(lac, &ops, true, extack);
+	if (err)
+		return err;
+	lac_crypto_commit(lac, &ops);
+
 	if (tb[IFLA_ADDRESS])
 		eth_hw_addr_set(dev, nla_data(tb[IFLA_ADDRESS]));
 
 	err = register_netdevice(dev);
-	if (err)
+	if (err) {
+		/* ndo_uninit did it if ndo_init ran: destroy is idempotent. */
+		lac_crypto_destroy(lac);
 		return err;
+	}
 
 	lac_update_carrier(lac);
 	list_add(&lac->next, &ln->devices);
@@ -279,31 +348,73 @@ static int lac_newlink(struct net *src_net, struct net_device *dev,
 
 LAC_DEFINE_NEWLINK(lac_newlink)
 
+/*
+ * The sockets of a LAC stay in the netns it was created in, when the
+ * device moves to a container.  What decides where they send and whom they
+ * hear is for who may configure that netns, not the container's root.
+ */
+static bool lac_has_underlay_attrs(struct nlattr *data[])
+{
+	return lac_has_socket_attrs(data) || data[IFLA_LAC_NOGROUP] ||
+	       data[IFLA_LAC_TTL];
+}
+
+static bool lac_may_change_underlay(const struct lac_dev *lac,
+				    struct netlink_ext_ack *extack)
+{
+	if (ns_capable(lac->net->user_ns, CAP_NET_ADMIN))
+		return true;
+	NL_SET_ERR_MSG(extack,
+		       "Changing where a LAC sends needs CAP_NET_ADMIN in the netns of its sockets");
+	return false;
+}
+
+static int lac_changelink_check(struct lac_dev *lac, struct nlattr *data[],
+				struct netlink_ext_ack *extack)
+{
+	bool up = lac->dev->flags & IFF_UP;
+
+	if (lac_has_underlay_attrs(data) &&
+	    !lac_may_change_underlay(lac, extack))
+		return -EPERM;
+	if (up && lac_has_socket_attrs(data)) {
+		NL_SET_ERR_MSG(extack,
+			       "Group, port, VNI, dev and local can only change while the device is down");
+		return -EBUSY;
+	}
+	if (up && data[IFLA_LAC_NOGROUP]) {
+		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_LAC_NOGROUP],
+				    "nogroup can only change while the device is down");
+		return -EBUSY;
+	}
+	if (data[IFLA_LAC_CIPHER] &&
+	    nla_get_u8(data[IFLA_LAC_CIPHER]) != lac->cfg.cipher) {
+		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_LAC_CIPHER],
+				    "The cipher of a LAC is chosen when it is created");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int lac_changelink(struct net_device *dev, struct nlattr *tb[],
 			  struct nlattr *data[],
 			  struct netlink_ext_ack *extack)
 {
 	struct lac_dev *lac = netdev_priv(dev);
 	struct lac_config cfg = lac->cfg;
+	struct lac_keyops ops;
 	int err;
 
 	if (!data)
 		return 0;
 
-	if ((dev->flags & IFF_UP) && lac_has_socket_attrs(data)) {
-		NL_SET_ERR_MSG(extack,
-			       "Group, port, VNI, dev and local can only change while the device is down");
-		return -EBUSY;
-	}
-	if ((dev->flags & IFF_UP) && data[IFLA_LAC_NOGROUP]) {
-		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_LAC_NOGROUP],
-				    "nogroup can only change while the device is down");
-		return -EBUSY;
-	}
-
-	err = lac_nl2conf(lac->net, data, &cfg, false, extack);
+	err = lac_changelink_check(lac, data, extack) ?:
+	      lac_nl2conf(lac->net, data, &cfg, false, extack) ?:
+	      lac_nl2keyops(data, &ops, extack) ?:
+	      lac_crypto_prepare(lac, &ops, false, extack);
 	if (err)
 		return err;
+	lac_crypto_commit(lac, &ops);
 
 	if (data[IFLA_LAC_FLUSH])
 		lac_fdb_flush(lac);
@@ -344,7 +455,10 @@ static size_t lac_get_size(const struct net_device *dev)
 	       nla_total_size(sizeof(__be16)) +		/* LOCAL_PORT */
 	       nla_total_size(sizeof(u8)) +		/* LEARNING */
 	       nla_total_size(sizeof(u32)) +		/* MAXADDR */
-	       nla_total_size(sizeof(u8));		/* NOGROUP */
+	       nla_total_size(sizeof(u8)) +		/* NOGROUP */
+	       nla_total_size(sizeof(u8)) +		/* CIPHER */
+	       nla_total_size(sizeof(u8)) +		/* TXKEY */
+	       nla_total_size(sizeof(u8));		/* RXKEY */
 }
 
 static int lac_fill_addrs(struct sk_buff *skb, const struct lac_dev *lac)
@@ -360,9 +474,25 @@ static int lac_fill_addrs(struct sk_buff *skb, const struct lac_dev *lac)
 	       (local && nla_put_in_addr(skb, IFLA_LAC_LOCAL, cfg->local.ip4));
 }
 
+/* Which keys, never their bytes. */
+static int lac_fill_keys(struct sk_buff *skb, struct lac_dev *lac)
+{
+	int rxkey;
+
+	if (nla_put_u8(skb, IFLA_LAC_CIPHER, lac->cfg.cipher))
+		return -EMSGSIZE;
+	if (!lac_is_sealed(lac))
+		return 0;
+	rxkey = lac_crypto_rxkey(lac);
+	if (nla_put_u8(skb, IFLA_LAC_TXKEY, lac->crypto.txkey) ||
+	    (rxkey >= 0 && nla_put_u8(skb, IFLA_LAC_RXKEY, rxkey)))
+		return -EMSGSIZE;
+	return 0;
+}
+
 static int lac_fill_info(struct sk_buff *skb, const struct net_device *dev)
 {
-	const struct lac_dev *lac = netdev_priv(dev);
+	struct lac_dev *lac = netdev_priv(dev);
 	const struct lac_config *cfg = &lac->cfg;
 
 	if (lac_fill_addrs(skb, lac) ||
@@ -378,7 +508,7 @@ static int lac_fill_info(struct sk_buff *skb, const struct net_device *dev)
 
 	if (cfg->link && nla_put_u32(skb, IFLA_LAC_LINK, cfg->link))
 		return -EMSGSIZE;
-	return 0;
+	return lac_fill_keys(skb, lac);
 }
 
 static struct net *lac_get_link_net(const struct net_device *dev)
@@ -610,6 +740,10 @@ int lac_ndo_fdb_add(struct ndmsg *ndm, struct nlattr *tb[],
 	err = lac_fdb_nl_check(tb, vid, extack);
 	if (err)
 		return err;
+
+	/* An entry sends the host's UDP to any address: see changelink. */
+	if (!lac_may_change_underlay(lac, extack))
+		return -EPERM;
 
 	if (!(ndm->ndm_state & (LAC_FDB_STATIC | NUD_REACHABLE))) {
 		NL_SET_ERR_MSG(extack,

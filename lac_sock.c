@@ -320,22 +320,33 @@ err_usock:
  * iptunnel_xmit() rules out: it counts as a nested device xmit, and
  * sk_mc_loop() refuses loopback in one.  The cost, a copy per frame, is
  * paid by broadcast and unknown unicast only (and flood targets, which
- * share the path).  frame may be NULL: the leave message.  May sleep.
+ * share the path).  frame may be NULL: the leave message.  For an AEAD
+ * LAC, frame is the whole sealed datagram, header and all.  May sleep.
  */
 int lac_send_to(struct lac_dev *lac, struct socket *sock,
 		const struct lac_remote *dst, void *frame, size_t len)
 {
 	struct sockaddr_storage ss;
-	struct kvec iov[2] = {
-		{ .iov_base = &lac->hdr, .iov_len = sizeof(lac->hdr) },
-		{ .iov_base = frame, .iov_len = len },
-	};
 	struct msghdr msg = {
 		.msg_name = &ss,
 		.msg_flags = MSG_DONTWAIT,
 	};
+	struct kvec iov[2];
+	size_t total = 0;
+	int n = 0;
+
+	/* A sealed datagram carries its own header. */
+	if (!lac_is_aead(lac)) {
+		iov[n].iov_base = &lac->hdr;
+		iov[n++].iov_len = sizeof(lac->hdr);
+		total += sizeof(lac->hdr);
+	}
+	if (len) {
+		iov[n].iov_base = frame;
+		iov[n++].iov_len = len;
+		total += len;
+	}
 
 	msg.msg_namelen = lac_sockaddr(lac, &dst->ip, dst->port, &ss);
-	return kernel_sendmsg(sock, &msg, iov, len ? 2 : 1,
-			      sizeof(lac->hdr) + len);
+	return kernel_sendmsg(sock, &msg, iov, n, total);
 }

@@ -13,7 +13,9 @@
 #   -r RUNS        runs of each measurement, the median is shown (default 3)
 #   -d SECS        seconds of each iperf3 run (default 8)
 #   -q             quick: by default 1 run, 3 s, 20 pings, FDB 1000 and 100000
-#   --only LIST    comma-separated subset of veth,vxlan,lac,vxvde,fdb
+#   --only LIST    comma-separated subset of veth,vxlan,lac,vxvde,gcm,chacha,
+#                  wgvx,fdb (gcm, chacha: lac sealed with AES-GCM or
+#                  ChaCha20-Poly1305; wgvx: vxlan over WireGuard)
 #   --fdb-sizes    comma-separated table sizes (default 1000,100000,1000000)
 #   --fdb-fill     learned (default): pktgen sends one frame per MAC and
 #                  lac learns it; static: `bridge -batch` adds static entries
@@ -40,7 +42,7 @@ set -u
 RUNS=""
 DUR=""
 QUICK=0
-ONLY="veth,vxlan,lac,vxvde,fdb"
+ONLY="veth,vxlan,lac,vxvde,gcm,chacha,wgvx,fdb"
 FDB_SIZES=""
 FDB_FILL=learned
 FDB_REMOTES=256
@@ -237,6 +239,57 @@ setup_lac()
 	overlay_addr lac lac0
 }
 
+# sealed C CIPHER KEYBYTES: lac sealed with CIPHER, one key on both ends.
+setup_sealed()
+{
+	local c=$1 cipher=$2 key=$TMPD/key-$1 ns
+
+	underlay "$c" || return 1
+	od -An -tx1 -N"$3" /dev/urandom | tr -d ' \n' > "$key" || return 1
+	for ns in "${NSA[$c]}" "${NSB[$c]}"; do
+		ip -n "$ns" link add lac0 type lac group "$GROUP" \
+			port "$GPORT" dev eth0 cipher "$cipher" key "$key" || return 1
+	done
+	overlay_addr "$c" lac0
+}
+
+setup_gcm()
+{
+	setup_sealed gcm aes-gcm 16
+}
+
+setup_chacha()
+{
+	setup_sealed chacha chacha20-poly1305 32
+}
+
+# The anchor of sealed LACs: an encrypted L2 overlay as it is built today,
+# vxlan (unicast: WireGuard carries no multicast) over a WireGuard tunnel.
+setup_wgvx()
+{
+	local ns i j key=() pub=()
+
+	underlay wgvx || return 1
+	for i in 1 2; do
+		key[i]=$(wg genkey) && pub[i]=$(wg pubkey <<< "${key[i]}") ||
+			return 1
+	done
+	for i in 1 2; do
+		j=$((3 - i))
+		if [ "$i" = 1 ]; then ns=${NSA[wgvx]}; else ns=${NSB[wgvx]}; fi
+		printf '%s\n' "${key[i]}" > "$TMPD/wg$i.key"
+		ip -n "$ns" link add wg0 type wireguard &&
+			ip netns exec "$ns" wg set wg0 listen-port 51820 \
+				private-key "$TMPD/wg$i.key" peer "${pub[j]}" \
+				endpoint "10.77.0.$j:51820" allowed-ips "10.78.0.$j/32" &&
+			ip -n "$ns" addr add "10.78.0.$i/24" dev wg0 &&
+			ip -n "$ns" link set wg0 up &&
+			ip -n "$ns" link add vx0 type vxlan id 1 local "10.78.0.$i" \
+				remote "10.78.0.$j" dstport 4789 dev wg0 || return 1
+	done
+	overlay_addr wgvx vx0
+}
+
 # vde_plug on a tap in each namespace.  The tap gets the MTU of the
 # tunnel devices (1450) so that no datagram is fragmented on the veth.
 # setsid: vde_plug becomes $!, not a shell, and SIGTERM makes it send its
@@ -390,7 +443,7 @@ setup_contenders()
 	local c
 
 	# A contender that does not work is left out, the others are measured.
-	for c in veth vxlan lac vxvde; do
+	for c in veth vxlan lac vxvde gcm chacha wgvx; do
 		[[ ,$ONLY, == *,$c,* ]] || continue
 		if ! "setup_$c"; then
 			LEFT_OUT+=("$c: set-up failed")
@@ -534,16 +587,16 @@ ran()
 	return 1
 }
 
-# ratio M C: lac's value over C's, as "1.23": the median of the ratios of
-# each run, where lac and C were measured within a minute or so of each
-# other.  The host's load drifts over minutes; pairing the runs cancels
+# ratio M C [N]: lac's (or N's) value over C's, as "1.23": the median of
+# the ratios of each run, where both were measured within a minute or so of
+# each other.  The host's load drifts over minutes; pairing the runs cancels
 # more of that than a ratio of medians taken over the whole comparison.
 ratio()
 {
-	local r l o all=()
+	local r l o all=() n=${3:-lac}
 
 	for ((r = 1; r <= RUNS; r++)); do
-		l=${RES[lac.$1.$r]:-} o=${RES[$2.$1.$r]:-}
+		l=${RES[$n.$1.$r]:-} o=${RES[$2.$1.$r]:-}
 		if [ -z "$l" ] || [ -z "$o" ]; then
 			continue
 		fi
@@ -611,6 +664,7 @@ compare_report()
 		done
 		say "$line"
 	done
+	sealed_report
 	say
 	say "Every run, in order (the spread shows the noise):"
 	for c in "${CONTENDERS[@]}"; do
@@ -618,6 +672,36 @@ compare_report()
 			# shellcheck disable=SC2086 # a list of numbers
 			printf '  %-6s %-5s %s\n' "$c" "$m" "$(runs_fmt "$m" ${RES[$c.$m]:-})"
 		done
+	done
+}
+
+# Sealed LACs against the encrypted anchor (vxlan over WireGuard) and
+# against plain lac: what sealing costs.
+sealed_report()
+{
+	local c m o line pairs=()
+
+	for c in gcm chacha; do
+		ran "$c" || continue
+		ran wgvx && pairs+=("$c/wgvx")
+		ran lac && pairs+=("$c/lac")
+	done
+	[ ${#pairs[@]} -gt 0 ] || return 0
+	say
+	say "Sealed LACs (gcm: AES-GCM, chacha: ChaCha20-Poly1305) over vxlan on"
+	say "WireGuard (wgvx) and over plain lac, as above:"
+	line=$(printf '%-22s' "")
+	for o in "${pairs[@]}"; do
+		line+=$(printf '%12s' "$o")
+	done
+	say "$line"
+	for m in tcp1 tcp4 udp ping; do
+		line=$(printf '%-22s' "$(short "$m")")
+		for o in "${pairs[@]}"; do
+			c=$(ratio "$m" "${o#*/}" "${o%/*}") && c+=x || c=n/a
+			line+=$(printf '%12s' "$c")
+		done
+		say "$line"
 	done
 }
 
@@ -1124,6 +1208,14 @@ main()
 	if [[ ,$ONLY, == *,vxvde,* ]]; then
 		command -v vde_plug > /dev/null || die "vde_plug is missing"
 	fi
+	if [[ ,$ONLY, == *,wgvx,* ]]; then
+		command -v wg > /dev/null || die "wg is missing (wireguard-tools)"
+	fi
+	# Module autoload may not reach modprobe (the VM's chroot).
+	for arg in wireguard vxlan gcm ghash-clmulni-intel aesni-intel \
+		chacha20poly1305 chacha-x86_64 poly1305-x86_64; do
+		modprobe -q "$arg" 2> /dev/null
+	done
 	if [[ ,$ONLY, == *,fdb,* ]] && [ "$FDB_FILL" = learned ]; then
 		modprobe pktgen 2> /dev/null
 		[ -d /proc/net/pktgen ] || die "no pktgen (--fdb-fill static does without)"

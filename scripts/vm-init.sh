@@ -9,7 +9,8 @@
 # test needs), mounts the host root read-only (9p tag "hostroot") on /newroot
 # with writable tmpfs on /tmp, /var/tmp and /run, mounts the per-run share
 # (9p tag "lacvm", writable) on /run/lac-vm, and runs /run/lac-vm/job.sh
-# chrooted into the host root with its output on /dev/ttyS1.  The exit status
+# in the host root (moved over / in a mount namespace of the job's, then
+# chrooted) with its output on /dev/ttyS1.  The exit status
 # of job.sh is written to /run/lac-vm/rc, then the VM powers off.
 
 R=/newroot
@@ -95,7 +96,12 @@ log "running the job"
 # is done: a serial line of a loaded TCG guest can drop bytes.  ttyS1 has
 # the same for a live view.
 set -o pipefail
-chroot "$R" /bin/sh /run/lac-vm/job.sh </dev/null 2>&1 |
+# In a mount namespace of its own, the host root is moved over / before the
+# chroot, as switch_root does: a plain chroot would leave the job "in a
+# chroot", where the kernel refuses new user namespaces (unshare -U).
+# shellcheck disable=SC2016 # for the inner sh
+unshare -m sh -c 'cd "$1" && mount --move . / && exec chroot . /bin/sh "$2"' \
+	init "$R" /run/lac-vm/job.sh </dev/null 2>&1 |
 	tee "$SHARE/out" >/dev/ttyS1
 rc=$?
 log "job exit status $rc"

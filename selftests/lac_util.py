@@ -25,6 +25,12 @@
                                    N broadcast frames, each from another
                                    (random, distinct) unicast source MAC
                                    starting with the prefix
+  lac_util.py replay FILE --from ADDR --bind ADDR:PORT [--len N] [--flip OFF]
+                                   send again, from BIND to where they went,
+                                   the UDP payloads that ADDR sent in a pcap
+                                   file (IPv4; only those of N bytes), with
+                                   bit 0 of payload byte OFF flipped if given;
+                                   print how many
   lac_util.py recv BIND TIMEOUT    wait for one datagram on BIND (ADDR:PORT),
                                    print it like `pcap` does
   lac_util.py addr-hex ADDR [host] ADDR in hex as /proc/net/igmp6 prints it
@@ -51,6 +57,7 @@ import random
 import socket
 import struct
 import sys
+import time
 
 ETH_P_IP = 0x0800
 ETH_P_ARP = 0x0806
@@ -300,10 +307,24 @@ def vxvde_header(vni):
     return bytes([0x08, 0, 0, 0]) + vni.to_bytes(3, "big") + b"\0"
 
 
+LAC_SEALHDR_LEN = 24
+LAC_TAG_LEN = 16
+
+
+def forged_sealed(vni, keyid):
+    """A sealed leave message as lac sends it, but sealed with no key: a
+    current time, a random nonce and a random tag."""
+    hdr = bytes([0x08, 0x4C, 0, keyid]) + vni.to_bytes(3, "big") + b"\0"
+    hdr += struct.pack("!I", int(time.time())) + os.urandom(12)
+    return hdr + os.urandom(LAC_TAG_LEN)
+
+
 def send(args):
     """Send datagrams: the VXVDE header, then (unless --leave) a frame."""
     payload = vxvde_header(args.vni)
-    if not args.leave:
+    if args.forge_sealed is not None:
+        payload = forged_sealed(args.vni, args.forge_sealed)
+    elif not args.leave:
         payload += parse_mac(args.dst) + parse_mac(args.src)
         payload += struct.pack("!H", args.ethertype) + b"lac selftest".ljust(46, b"\0")
     s = vxvde_socket(args.bind, args.ifname)
@@ -337,6 +358,62 @@ def send_many(argv):
     sent = 0
     for mac in sorted(macs):
         s.sendto(hdr + mac + body, to)
+        sent += 1
+    print(sent)
+    return 0
+
+
+def pcap_udp4(path):
+    """(src, dst, dport, payload) of each IPv4 UDP datagram of a pcap file."""
+    with open(path, "rb") as f:
+        data = f.read()
+    if len(data) < 24:
+        return []
+    end = "<" if data[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
+    linktype = struct.unpack(end + "I", data[20:24])[0]
+    out = []
+    off = 24
+    while off + 16 <= len(data):
+        incl = struct.unpack(end + "I", data[off + 8:off + 12])[0]
+        pkt = data[off + 16:off + 16 + incl]
+        off += 16 + incl
+        net = link_payload(linktype, pkt)
+        if not net or net[0] != ETH_P_IP:
+            continue
+        ip = net[1]
+        if len(ip) < 20 or ip[9] != 17:
+            continue
+        ihl = (ip[0] & 0x0F) * 4
+        udp = ip[ihl:struct.unpack("!H", ip[2:4])[0]]
+        if len(udp) < 8:
+            continue
+        dport, ulen = struct.unpack("!HH", udp[2:6])
+        out.append((socket.inet_ntoa(ip[12:16]), socket.inet_ntoa(ip[16:20]),
+                    dport, udp[8:ulen]))
+    return out
+
+
+def replay(argv):
+    p = argparse.ArgumentParser(prog="lac_util.py replay")
+    p.add_argument("file")
+    p.add_argument("--from", dest="src", required=True)
+    p.add_argument("--bind", required=True)
+    p.add_argument("--len", type=int)
+    p.add_argument("--flip", type=int)
+    args = p.parse_args(argv)
+
+    s = vxvde_socket(args.bind)
+    sent = 0
+    for src, dst, dport, payload in pcap_udp4(args.file):
+        if src != args.src or (args.len is not None and
+                               len(payload) != args.len):
+            continue
+        if args.flip is not None:
+            if args.flip >= len(payload):
+                continue
+            payload = bytearray(payload)
+            payload[args.flip] ^= 1
+        s.sendto(bytes(payload), (dst, dport))
         sent += 1
     print(sent)
     return 0
@@ -511,6 +588,8 @@ def main():
         return neigh(argv)
     if cmd == "send-many":
         return send_many(argv)
+    if cmd == "replay":
+        return replay(argv)
     if cmd == "pcap" and len(argv) in (1, 2) and argv[1:] in ([], ["--time"]):
         for line in pcap_lines(argv[0], argv[1:] == ["--time"]):
             print(line)
@@ -533,6 +612,8 @@ def main():
         p.add_argument("--leave", action="store_true",
                        help="send the 8-byte header alone")
         p.add_argument("--ifname", help="IPv6: send multicast out of it")
+        p.add_argument("--forge-sealed", type=int, metavar="KEYID",
+                       help="a sealed leave of KEYID with a random tag")
         return send(p.parse_args(argv))
     print(__doc__, file=sys.stderr)
     return 2
