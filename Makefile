@@ -7,13 +7,19 @@
 #   make check           lint + build for every Debian kernel + selftests in a VM on each
 #   make lint            checkpatch --strict and sparse on the module sources,
 #                        the iproute2 series checks, docs, and shellcheck of
-#                        the selftests
+#                        the selftests and of the host's test scripts
 #   make docs            every .rst under Documentation/ through docutils'
 #                        rst2html, any warning fails; HTML in build/docs/
 #   make modules-all     the module for every kernel the VM tests use
 #   make module-newest   the module for the newest Debian kernel (trixie-backports)
 #   make bench           lac against veth, vxlan and vxvde, and the FDB at 1M
-#                        entries, in a VM (BENCH_ARGS=-q: the quick run)
+#                        entries, in a VM (BENCH_ARGS=-q: the quick run);
+#                        then between two VMs over virtio-net
+#                        (bench/lan-bench.sh, LAN_BENCH_ARGS)
+#   make lan             the LAN test bed (scripts/lan.sh): separate VMs on
+#                        6.1, 6.12 and the newest kernel, qemu's vde peer,
+#                        vdens and vde_plug on a bridge of the host's; in
+#                        check (LAC_CHECK_LAN=0 leaves it out)
 #   make check-newest    build + selftests in a VM on the newest kernel
 #                        (LAC_NEWEST=1 adds the newest kernel to modules-all
 #                        and check)
@@ -41,15 +47,25 @@ NEWEST_SH := $(REPO)/scripts/newest-kernel.sh
 NEWEST_KERNEL = $(shell cat $(LAC_CACHE)/kernel-newest 2>/dev/null)
 LAC_NEWEST ?= 0
 
+# The LAN test bed runs on the host (root: a network namespace, a bridge and
+# taps of its own) and boots a VM per kernel of LAN_KERNELS, the newest
+# one (scripts/newest-kernel.sh) included by default.
+LAC_CHECK_LAN ?= 1
+export LAN_KERNELS ?= 6.1 6.12 newest
+
 MOD_SRCS := Kbuild lac_main.c lac_fdb.c lac_netlink.c lac_sock.c lac_crypto.c \
 	    lac.h lac_compat.h
 LINT_SRCS := lac_main.c lac_fdb.c lac_netlink.c lac_sock.c lac_crypto.c lac.h \
 	     lac_compat.h \
 	     include/uapi/linux/if_lac.h
 CHECKPATCH = $(LAC_CACHE)/linux-source-6.12/scripts/checkpatch.pl
+# The host-side scripts kept shellcheck clean (make lint).
+SHELL_SCRIPTS := scripts/vm-run.sh scripts/check.sh scripts/demo.sh \
+		 scripts/lan.sh scripts/lib-lan.sh scripts/lan-guest.sh \
+		 scripts/lan-agent.sh bench/lan-bench.sh
 
 .PHONY: all module modules-all module-newest module-chroot ip deps demo bench \
-	check check-newest check-debug lint checkpatch sparse selftests \
+	check check-newest check-debug lan lan-build lint checkpatch sparse selftests \
 	docs install uninstall clean
 
 all: module ip
@@ -101,6 +117,8 @@ lint: checkpatch sparse docs
 	@$(MAKE) -s --no-print-directory -C iproute2-patch check
 	@$(MAKE) -s --no-print-directory -C selftests check > /dev/null
 	@echo "selftests: shellcheck and python syntax clean"
+	@cd $(REPO) && shellcheck -x $(SHELL_SCRIPTS)
+	@echo "scripts: shellcheck clean"
 
 # Debian's python3-docutils (scripts/install-deps.sh): /usr/bin/rst2html runs
 # the system python3, whatever python3 comes first in PATH.
@@ -135,12 +153,26 @@ sparse:
 check: deps
 	@$(MAKE) -s --no-print-directory lint
 	@$(MAKE) -s --no-print-directory modules-all ip
-	@scripts/check.sh $(TEST_KERNELS) $(if $(filter 1,$(LAC_NEWEST)),newest)
+	@if [ "$(LAC_CHECK_LAN)" = 1 ]; then $(MAKE) -s --no-print-directory lan-build; fi
+	@LAC_CHECK_LAN=$(LAC_CHECK_LAN) scripts/check.sh $(TEST_KERNELS) $(if $(filter 1,$(LAC_NEWEST)),newest)
 
-# Documentation/networking/lac-bench.rst: a table, not a test.
+lan-build:
+	@$(MAKE) -s --no-print-directory modules-all ip
+	@if [ -n "$(filter newest,$(LAN_KERNELS))" ]; then $(MAKE) -s --no-print-directory module-newest; fi
+
+lan: deps
+	@$(MAKE) -s --no-print-directory lan-build
+	@scripts/lan.sh
+
+# Documentation/networking/lac-bench.rst: a table, not a test.  Then the
+# same contenders between two VMs over virtio-net (bench/lan-bench.sh; -q
+# of BENCH_ARGS makes both quick).
+LAN_BENCH_ARGS ?= $(filter -q,$(BENCH_ARGS))
+
 bench: deps
 	@$(MAKE) -s --no-print-directory modules-all ip
 	@bench/lac-bench.sh $(BENCH_ARGS)
+	@bench/lan-bench.sh $(LAN_BENCH_ARGS)
 
 check-newest: deps
 	@$(MAKE) -s --no-print-directory module-newest ip

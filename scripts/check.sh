@@ -6,7 +6,9 @@
 # them: the whole suite in a normal boot, and lac_noipv6.sh in a boot with
 # ipv6.disable=1.  Kernel warnings (oops, WARN, KASAN, lockdep...) fail a
 # run too.  The kernels run side by side (a TCG VM keeps one core busy);
-# LAC_CHECK_PARALLEL=0 runs them one after the other.
+# LAC_CHECK_PARALLEL=0 runs them one after the other.  With LAC_CHECK_LAN=1
+# (make check), scripts/lan.sh follows on its own: its VMs beside the
+# suites' would slow every one of them down.
 set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -140,6 +142,41 @@ for k in "$@"; do
 		tally "$k" "$l"
 	done
 done
+
+# lan: the LAN test bed, its own VMs on their own kernels (LAN_KERNELS).
+lan() {
+	local log=build/check-lan.log
+
+	echo "# LAN test bed (scripts/lan.sh): started $(date +%T)"
+	scripts/lan.sh > "$log" 2>&1
+	echo $? > "$log.rc"
+}
+
+# tally_lan: scripts/lan.sh counts as one program; its KTAP tests are
+# shown, and the failed ones named.
+tally_lan() {
+	local log=build/check-lan.log rc line
+
+	echo "# === the LAN test bed (scripts/lan.sh) ==="
+	cat "$log"
+	rc=$(cat "$log.rc" 2> /dev/null || echo 1)
+	echo "# LAN test bed: $(grep -cE '^ok [0-9]+ ' "$log") tests passed, $(grep -cE '^not ok [0-9]+ ' "$log") failed (exit $rc)"
+	if [ "$rc" = 0 ]; then
+		passed=$((passed + 1))
+		return
+	fi
+	status=1
+	failed=$((failed + 1))
+	failures+=("LAN test bed: exit $rc")
+	while read -r line; do
+		failures+=("  $line")
+	done < <(grep -E '^(not ok [0-9]+ |Bail out!)' "$log")
+}
+
+if [ "${LAC_CHECK_LAN:-0}" = 1 ]; then
+	lan
+	tally_lan
+fi
 
 # Failures last, so that the tail of a CI log names them.
 if [ ${#failures[@]} -ne 0 ]; then

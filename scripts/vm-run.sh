@@ -5,7 +5,7 @@
 # with the host root shared read-only over 9p and the lac module loaded.
 #
 # usage: scripts/vm-run.sh [-k KERNEL] [-t TIMEOUT_S] [-m MEM_MB] [-M 'mod ...']
-#                          [-c] -- CMD [ARGS...]
+#                          [-p CPUS] [-n 'QEMU ARGS'] [-S DIR] [-c] -- CMD [ARGS...]
 #
 #   -k KERNEL  6.1, 6.12 (default), newest, debug, or a release: installed
 #              (/boot/vmlinuz-ABI), prepared by scripts/newest-kernel.sh or
@@ -13,10 +13,22 @@
 #   -t SECS    kill the VM after SECS seconds (default 600); exit status 124
 #   -m MB      guest memory (default 2048; 3072 for the debug kernel)
 #   -M MODS    extra modules to modprobe before lac.ko is loaded
+#   -p CPUS    vCPUs (default 2; scripts/lan.sh runs several VMs of 1)
+#   -n ARGS    extra qemu arguments, split at white space: NICs, e.g.
+#              '-netdev tap,id=n0,ifname=tap1,script=no,downscript=no
+#              -device virtio-net-pci,netdev=n0' (a tap of the network
+#              namespace vm-run.sh runs in) or '-net nic -net vde,sock=URL';
+#              repeatable
+#   -S DIR     share the host directory DIR read-write (9p, no cache: both
+#              sides see each other's writes) at the same path in the guest;
+#              repeatable (scripts/lan.sh talks to its VMs through one)
 #   -c         show the kernel console live (on stderr)
 #
 # CMD runs with /bin/sh in the caller's working directory (the host root is
-# the guest's root, read-only; /tmp, /var/tmp and /run are tmpfs).  Several
+# the guest's root, read-only; /tmp, /var/tmp and /run are tmpfs).  A
+# checkout below one of those (a clone in /tmp) is hidden by the tmpfs: it
+# is shared on its own, read-only, at its own path, so the guest sees it and
+# its build/ wherever it was cloned.  Several
 # arguments are run as one command (exec-like); a single argument is a shell
 # script: `vm-run.sh -- 'cd selftests && ./lac.sh'`.  CMD's stdout and
 # stderr are streamed to our stdout; the kernel console goes to
@@ -27,8 +39,8 @@
 # KSFT_*, LAC_* and the names listed in $VM_ENV.
 #
 # Before CMD the guest loads veth bridge tun vxlan udp_tunnel ip6_udp_tunnel,
-# the -M modules, then build/ABI/lac.ko (unless LAC_VM_NO_LAC=1), and sets lo
-# up.  Exit status: CMD's; 124 on timeout; 125 when the VM stopped without
+# the -M modules, then the modules lac.ko depends on (modinfo -F depends)
+# and build/ABI/lac.ko (unless LAC_VM_NO_LAC=1), and sets lo up.  Exit status: CMD's; 124 on timeout; 125 when the VM stopped without
 # reporting one (panic, init failure).  Kernel BUG/WARNING/Oops/... lines
 # are summarized on stderr; with LAC_VM_STRICT=1 they make the run fail (1).
 #
@@ -86,6 +98,12 @@ TIMEOUT=600
 MEM=""
 EXTRA_MODS=""
 LIVE_CONSOLE=0
+CPUS=2
+# -n: extra qemu arguments; -S: directories shared read-write, and the
+# checkout when the guest's tmpfs would hide it (ro).
+QEMU_EXTRA=()
+SHARE_RW=()
+SHARE_RO=()
 TMP=""
 QPID=""
 QRC=0
@@ -105,12 +123,18 @@ debug_release() {
 	cat "$CACHE/debug-kernel/current/release" 2>/dev/null || true
 }
 
+# guest_hidden PATH: PATH is below a directory that is a tmpfs in the guest.
+guest_hidden() {
+	case $1 in
+	/tmp | /tmp/* | /var/tmp | /var/tmp/* | /run | /run/*) return 0 ;;
+	esac
+	return 1
+}
+
 # The cache must be visible in the guest when the kernel lives there.
 check_cache_visible() {
-	case $CACHE in
-	/tmp | /tmp/* | /var/tmp | /var/tmp/* | /run | /run/*)
-		die "LAC_CACHE=$CACHE is not visible in the guest (tmpfs there)" ;;
-	esac
+	! guest_hidden "$CACHE" ||
+		die "LAC_CACHE=$CACHE is not visible in the guest (tmpfs there)"
 }
 
 resolve_kernel() {
@@ -289,9 +313,35 @@ job_env() {
 	done | sort -u
 }
 
+# The job's mounts of the shared directories: the checkout first (lac.ko is
+# in it), at their own paths (tags lacro0.., lacrw0..; see run_qemu).
+job_mounts() {
+	local i p9="trans=virtio,version=9p2000.L,msize=512000"
+
+	for i in "${!SHARE_RO[@]}"; do
+		# Read-only and unchanged during a run, like the root: cached.
+		echo "mkdir -p $(shquote "${SHARE_RO[i]}") && mount -t 9p -o ro,$p9,cache=loose lacro$i $(shquote "${SHARE_RO[i]}") || exit 1"
+	done
+	for i in "${!SHARE_RW[@]}"; do
+		echo "mkdir -p $(shquote "${SHARE_RW[i]}") && mount -t 9p -o rw,$p9 lacrw$i $(shquote "${SHARE_RW[i]}") || exit 1"
+	done
+}
+
+# lac_deps KO: the guest's modprobe of the modules KO depends on (crypto
+# ones, for the encryption).  insmod does not load them, and the guest
+# cannot autoload them either (no usermode helper in the chroot).
+lac_deps() {
+	local deps
+
+	deps=$(modinfo -F depends "$1" 2>/dev/null | tr , ' ')
+	[ -n "${deps// /}" ] || return 0
+	echo "modprobe -a $deps || { echo 'vm-run: modprobe of lac.ko dependencies ($deps) failed' >&2; exit 1; }"
+}
+
 job_setup() {
 	local abi=$1 ko="$REPO/build/$1/lac.ko"
 
+	job_mounts
 	# An extracted or debug kernel's modules are not in the host's
 	# /lib/modules.
 	[ -z "$KMODROOT" ] ||
@@ -309,9 +359,20 @@ EOT
 	elif [ ! -f "$ko" ]; then
 		log "$ko not built: running without the lac module"
 	else
+		lac_deps "$ko"
 		echo "insmod $(shquote "$ko") || { echo 'vm-run: insmod lac.ko failed' >&2; exit 1; }"
 	fi
 	echo "ip link set lo up"
+}
+
+# guest_shared PATH: PATH is in a directory shared at its own path.
+guest_shared() {
+	local d
+
+	for d in "${SHARE_RO[@]}" "${SHARE_RW[@]}"; do
+		case $1 in "$d" | "$d"/*) return 0 ;; esac
+	done
+	return 1
 }
 
 write_job() {
@@ -323,7 +384,7 @@ write_job() {
 	else
 		script=$(for a in "$@"; do printf '%s ' "$(shquote "$a")"; done)
 	fi
-	if [ ! -d "$cwd" ] || case $cwd in /tmp | /tmp/* | /var/tmp* | /run*) true ;; *) false ;; esac; then
+	if [ ! -d "$cwd" ] || { guest_hidden "$cwd" && ! guest_shared "$cwd"; }; then
 		log "warning: $cwd is not visible in the guest, running in /"
 		cwd=/
 	fi
@@ -357,7 +418,8 @@ guest_lpj() {
 }
 
 run_qemu() {
-	local abi=$1 kernel=$2 initrd=$3 append
+	local abi=$1 kernel=$2 initrd=$3 append i
+	local -a shares=()
 
 	# no_timer_check: the boot's IO-APIC timer check waits a fixed delay
 	# loop for timer ticks; when the host's CPU is stolen, TCG delivers
@@ -372,16 +434,23 @@ run_qemu() {
 	# boot, for nothing: virtio-pci uses MSI-X).
 	[ "$DEBUG_KERNEL" = 0 ] || append="$append panic_on_warn=1 acpi=noirq"
 	append="$append ${LAC_VM_APPEND:-}"
+	for i in "${!SHARE_RO[@]}"; do
+		shares+=(-virtfs "local,path=${SHARE_RO[i]},mount_tag=lacro$i,security_model=none,readonly=on,multidevs=remap")
+	done
+	for i in "${!SHARE_RW[@]}"; do
+		shares+=(-virtfs "local,path=${SHARE_RW[i]},mount_tag=lacrw$i,security_model=none,multidevs=remap")
+	done
 
 	exec timeout -k 10 "$TIMEOUT" qemu-system-x86_64 \
 		-nodefaults -no-user-config -display none -no-reboot \
-		-accel "tcg,thread=${LAC_VM_TCG_THREAD:-single}" -cpu max -smp 2 -m "$MEM" \
+		-accel "tcg,thread=${LAC_VM_TCG_THREAD:-single}" -cpu max -smp "$CPUS" -m "$MEM" \
 		-kernel "$kernel" -initrd "$initrd" \
 		-append "$append" \
 		-chardev "file,id=con,path=$TMP/console" -serial chardev:con \
 		-chardev "file,id=out,path=$TMP/out" -serial chardev:out \
 		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 		-virtfs "local,path=$TMP/share,mount_tag=lacvm,security_model=none" \
+		"${shares[@]}" "${QEMU_EXTRA[@]}" \
 		</dev/null >"$TMP/qemu.log" 2>&1
 }
 
@@ -451,21 +520,30 @@ job_status() {
 }
 
 main() {
-	local opt abi kernel initrd rc t0 t1 boot console
+	local opt abi kernel initrd rc t0 t1 boot console d
+	local -a words
 
-	while getopts "k:t:m:M:ch" opt; do
+	while getopts "k:t:m:M:p:n:S:ch" opt; do
 		case $opt in
 		k) KERNEL=$OPTARG ;;
 		t) TIMEOUT=$OPTARG ;;
 		m) MEM=$OPTARG ;;
 		M) EXTRA_MODS=$OPTARG ;;
+		p) CPUS=$OPTARG ;;
+		n) read -r -a words <<< "$OPTARG"; QEMU_EXTRA+=("${words[@]}") ;;
+		S) d=$(cd "$OPTARG" 2>/dev/null && pwd) || die "-S $OPTARG: no such directory"
+		   SHARE_RW+=("$d") ;;
 		c) LIVE_CONSOLE=1 ;;
 		*) usage ;;
 		esac
 	done
 	shift $((OPTIND - 1))
 	[ $# -gt 0 ] || usage
-	case $TIMEOUT$MEM in *[!0-9]*) die "-t and -m take numbers" ;; esac
+	case $TIMEOUT$MEM$CPUS in *[!0-9]*) die "-t, -m and -p take numbers" ;; esac
+	# A checkout in /tmp (or /var/tmp, /run) is under the guest's tmpfs.
+	if guest_hidden "$REPO" && ! guest_shared "$REPO"; then
+		SHARE_RO+=("$REPO")
+	fi
 
 	abi=$(resolve_kernel "$KERNEL")
 	set_kernel_paths "$abi"
